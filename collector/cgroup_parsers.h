@@ -1,0 +1,64 @@
+// Pure parsers for cgroup v2 and v1 files: text in, typed values out.
+// No I/O, no allocation beyond the result, no exceptions. Every function
+// returns std::nullopt for malformed input (truncated line, non-numeric value,
+// empty file where a value is required); unknown keys are ignored.
+// Thread-safe (no state).
+#ifndef BERTH_COLLECTOR_CGROUP_PARSERS_H_
+#define BERTH_COLLECTOR_CGROUP_PARSERS_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "collector/snapshot.h"
+
+namespace berth::collector {
+
+// "123\n" -> 123. Surrounding whitespace allowed; anything else -> nullopt.
+std::optional<uint64_t> ParseUint(std::string_view text);
+// Like ParseUint, but "max" -> kUnlimited. v1's "unlimited" values
+// (≥ 2^62, e.g. 9223372036854771712) are also mapped to kUnlimited.
+std::optional<uint64_t> ParseUintOrMax(std::string_view text);
+// "-1\n" -> -1 (v1 cpu.cfs_quota_us).
+std::optional<int64_t> ParseInt(std::string_view text);
+
+// Calls `fn(key, value)` for each "key value" line of a flat-keyed file
+// (cpu.stat, memory.stat, memory.events, cpuacct.stat, memory.oom_control).
+// Returns false (after visiting the good lines) if any line is malformed.
+bool ForEachKeyed(std::string_view text,
+                  const std::function<void(std::string_view, uint64_t)>& fn);
+
+// v2 cpu.stat: usage_usec, user_usec, system_usec, nr_periods, nr_throttled,
+// throttled_usec (converted to ns).
+std::optional<CpuStats> ParseCpuStatV2(std::string_view text);
+// v2 cpu.max: "max 100000" / "50000 100000".
+std::optional<CpuLimits> ParseCpuMax(std::string_view text);
+// v2 memory.stat (anon, file, …) into MemoryStat.
+std::optional<MemoryStat> ParseMemoryStatV2(std::string_view text);
+// v2 memory.events: low, high, max, oom, oom_kill.
+std::optional<MemoryEvents> ParseMemoryEvents(std::string_view text);
+// v2 io.stat: "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0" per line.
+// Device names are left empty. Sorted by major, minor.
+std::optional<std::vector<BlockDeviceStats>> ParseIoStat(std::string_view text);
+// cpu.pressure / memory.pressure / io.pressure (cpu has a "full" line on ≥5.13).
+std::optional<Pressure> ParsePressure(std::string_view text);
+
+// v1 cpuacct.stat: "user N\nsystem N" in USER_HZ ticks -> ns (user_ns, system_ns).
+std::optional<CpuStats> ParseCpuacctStat(std::string_view text, uint64_t user_hz);
+// v1 cpu.stat: nr_periods, nr_throttled, throttled_time (ns).
+std::optional<CpuStats> ParseCpuStatV1(std::string_view text);
+// v1 memory.stat: the hierarchical total_* keys into MemoryStat.
+std::optional<MemoryStat> ParseMemoryStatV1(std::string_view text);
+// v1 memory.oom_control: "oom_kill_disable 0\nunder_oom 0\noom_kill 3".
+// Returns oom_kill (absent on kernels before 4.13 -> nullopt).
+std::optional<uint64_t> ParseOomControlKills(std::string_view text);
+// v1 blkio.throttle.io_service_bytes(_recursive) / io_serviced:
+// "8:0 Read 123\n8:0 Write 4\n…\nTotal 127". Fills read_bytes/write_bytes
+// (or read_ios/write_ios when `ios` is true). Sorted by major, minor.
+std::optional<std::vector<BlockDeviceStats>> ParseBlkioV1(std::string_view text, bool ios);
+
+}  // namespace berth::collector
+
+#endif  // BERTH_COLLECTOR_CGROUP_PARSERS_H_

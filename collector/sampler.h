@@ -1,0 +1,53 @@
+// Sampler: one call, one Snapshot. Collect() walks the cgroup hierarchies
+// under the RootFs, recognises containers, reads their files (keeping file
+// descriptors open between calls and re-reading them with pread when the
+// RLIMIT_NOFILE allows), reads host facts and asks the metadata providers
+// for names. A container that vanishes mid-read is dropped from that
+// snapshot; a malformed file leaves its field absent and counts an error.
+//
+// Thread-safety: Collect() must not be called concurrently on one Sampler
+// (serve serialises it); the returned Snapshot is immutable and shareable.
+#ifndef BERTH_COLLECTOR_SAMPLER_H_
+#define BERTH_COLLECTOR_SAMPLER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "collector/metadata.h"
+#include "collector/root_fs.h"
+#include "collector/snapshot.h"
+
+namespace berth::collector {
+
+struct SamplerOptions {
+  std::string rootfs = "/";
+  // Report every cgroup (like systemd-cgtop), not only containers.
+  bool all_cgroups = false;
+  // Keep cgroup file descriptors open between collections (pread re-reads).
+  bool keep_fds = true;
+};
+
+class Sampler {
+ public:
+  explicit Sampler(SamplerOptions options);
+  ~Sampler();
+  Sampler(const Sampler&) = delete;
+  Sampler& operator=(const Sampler&) = delete;
+
+  void AddMetadataProvider(std::unique_ptr<MetadataProvider> provider);
+
+  SnapshotPtr Collect();
+
+  // Monotonic error totals by source since construction.
+  ErrorCounts error_totals() const;
+  const RootFs& rootfs() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace berth::collector
+
+#endif  // BERTH_COLLECTOR_SAMPLER_H_
