@@ -25,6 +25,14 @@ class MetadataProvider {
   // Fills name/image/labels/start time of the identities it knows.
   // Returns the number of lookup errors this call met (0 on success).
   virtual int Annotate(std::vector<ContainerIdentity*>& identities) = 0;
+  // Containers the runtime knows that have no cgroup now (created, exited),
+  // from the data the last Annotate() fetched: no extra lookup. `seen` holds
+  // the ids that do have a cgroup. Used by `berth stats --all`. Default: none.
+  virtual std::vector<ContainerIdentity> KnownWithoutCgroup(
+      const std::vector<std::string>& seen_ids) {
+    (void)seen_ids;
+    return {};
+  }
 };
 
 }  // namespace berth::collector

@@ -160,6 +160,8 @@ struct Snapshot {
   std::chrono::steady_clock::time_point monotonic_time;
   HostFacts host;
   std::vector<ContainerStats> containers;  // sorted by identity.id
+  // Known to a runtime but without a cgroup (stopped, created); sorted by id.
+  std::vector<ContainerIdentity> stopped;
   ErrorCounts errors;                      // this collection
   std::chrono::nanoseconds collect_duration{0};
 
