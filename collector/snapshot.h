@@ -128,6 +128,9 @@ struct ContainerStats {
   CpuLimits cpu_limits;
   MemoryStats memory;
   std::vector<BlockDeviceStats> block_devices;  // sorted by major, minor
+  // The io file (io.stat / blkio.throttle.*) was read: an empty device list
+  // then means "no IO yet" (0), not "unknown".
+  bool block_io_known = false;
   std::vector<NetInterfaceStats> net_interfaces;  // sorted by name, lo included
   NetworkMode network_mode = NetworkMode::kUnknown;
   std::optional<uint64_t> pids_current;

@@ -1,0 +1,32 @@
+// Flags shared by `berth top`, `berth stats` and `berth serve`, and the one
+// place that turns them into a Sampler with its metadata providers, so all
+// three commands see the same containers under the same names.
+#ifndef BERTH_CLI_COMMON_OPTIONS_H_
+#define BERTH_CLI_COMMON_OPTIONS_H_
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+
+#include "collector/sampler.h"
+
+namespace berth::cli {
+
+struct CommonOptions {
+  std::string rootfs = "/";
+  std::string docker_socket = "/var/run/docker.sock";
+  bool all_cgroups = false;
+};
+
+// Registers --path.rootfs, --docker.socket and --all-cgroups on `cmd`.
+void AddCommonOptions(CLI::App* cmd, CommonOptions* options);
+
+// A Sampler over options.rootfs with the Docker metadata provider attached.
+// Fails (returns nullptr and sets `error`) when the rootfs has no readable
+// cgroup hierarchy.
+std::unique_ptr<collector::Sampler> MakeSampler(const CommonOptions& options,
+                                                std::string* error);
+
+}  // namespace berth::cli
+
+#endif  // BERTH_CLI_COMMON_OPTIONS_H_
