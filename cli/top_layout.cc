@@ -1,0 +1,345 @@
+#include "cli/top_layout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "cli/format_units.h"
+#include "cli/view_widgets.h"
+
+namespace berth::cli {
+
+namespace {
+
+constexpr size_t kNameMinWidth = 14;
+constexpr size_t kNameComfortWidth = 24;
+constexpr size_t kNameMaxWidth = 40;
+constexpr size_t kBarWidth = 12;
+constexpr size_t kHeaderLines = 4;  // title, host, filter/notice, column titles
+constexpr size_t kFooterLines = 1;
+constexpr char kAbsent[] = "--";
+
+size_t ValueWidth(Column c) {
+  switch (c) {
+    case Column::kName: return kNameMinWidth;
+    case Column::kId: return 12;
+    case Column::kCpu: return 8;
+    case Column::kMem: return 19;
+    case Column::kMemPercent: return 7;
+    case Column::kNet: return 15;
+    case Column::kBlock: return 15;
+    case Column::kPids: return 5;
+    case Column::kThrottle: return 7;
+    case Column::kOom: return 4;
+    case Column::kPsi: return 7;
+    case Column::kUptime: return 7;
+  }
+  return 0;
+}
+
+// The order columns are given room in as the terminal widens.
+constexpr Column kPriority[] = {
+    Column::kName, Column::kCpu,      Column::kMem, Column::kMemPercent,
+    Column::kNet,  Column::kPids,     Column::kBlock, Column::kId,
+    Column::kThrottle, Column::kOom,  Column::kPsi, Column::kUptime,
+};
+
+size_t TotalWidth(const std::vector<ColumnLayout>& cols) {
+  size_t w = 0;
+  for (const auto& c : cols) w += c.width;
+  return w + (cols.empty() ? 0 : cols.size() - 1);  // one space between cells
+}
+
+std::string Num(const char* fmt, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+std::string OptPercent(std::optional<double> v) { return v ? Percent(*v) : kAbsent; }
+
+std::string OptBytes(std::optional<uint64_t> v) {
+  return v ? BytesSize(static_cast<double>(*v)) : kAbsent;
+}
+
+std::string OptRate(std::optional<double> v) { return v ? HumanSize(*v) : kAbsent; }
+
+std::string Pair(const std::string& a, const std::string& b) { return a + " / " + b; }
+
+std::string NameText(const TopRow& row) {
+  if (row.is_group) {
+    return std::string(row.collapsed ? "+ " : "- ") + row.name + " (" +
+           std::to_string(row.member_count) + ")";
+  }
+  return row.depth > 0 ? "  " + row.name : row.name;
+}
+
+std::string FitLine(const std::string& text, size_t width) { return PadRight(text, width); }
+
+ScreenLine Line(std::string text, size_t width, Style style = Style::kNormal) {
+  return ScreenLine{FitLine(text, width), style};
+}
+
+}  // namespace
+
+ListLayout ComputeLayout(size_t width) {
+  std::vector<ColumnLayout> chosen;
+  for (Column c : kPriority) {
+    std::vector<ColumnLayout> trial = chosen;
+    trial.push_back({c, ValueWidth(c), 0});
+    if (TotalWidth(trial) > width) break;
+    chosen = std::move(trial);
+  }
+  auto find = [&](Column c) -> ColumnLayout* {
+    for (auto& l : chosen) {
+      if (l.column == c) return &l;
+    }
+    return nullptr;
+  };
+  auto grow_name = [&](size_t up_to) {
+    ColumnLayout* name = find(Column::kName);
+    if (name == nullptr) return;
+    const size_t used = TotalWidth(chosen);
+    const size_t spare = width > used ? width - used : 0;
+    if (name->width < up_to) name->width += std::min(spare, up_to - name->width);
+  };
+  grow_name(kNameComfortWidth);
+  for (Column c : {Column::kCpu, Column::kMemPercent}) {
+    ColumnLayout* l = find(c);
+    if (l != nullptr && TotalWidth(chosen) + kBarWidth + 1 <= width) {
+      l->bar_width = kBarWidth;
+      l->width += kBarWidth + 1;
+    }
+  }
+  grow_name(kNameMaxWidth);
+  std::sort(chosen.begin(), chosen.end(), [](const ColumnLayout& a, const ColumnLayout& b) {
+    return static_cast<int>(a.column) < static_cast<int>(b.column);
+  });
+  return ListLayout{std::move(chosen)};
+}
+
+std::string FormatUptime(std::optional<double> seconds) {
+  if (!seconds || !std::isfinite(*seconds) || *seconds < 0) return kAbsent;
+  const uint64_t s = static_cast<uint64_t>(*seconds);
+  char buf[32];
+  if (s < 60) {
+    std::snprintf(buf, sizeof buf, "%llus", static_cast<unsigned long long>(s));
+  } else if (s < 3600) {
+    std::snprintf(buf, sizeof buf, "%llum%02llus", static_cast<unsigned long long>(s / 60),
+                  static_cast<unsigned long long>(s % 60));
+  } else if (s < 86400) {
+    std::snprintf(buf, sizeof buf, "%lluh%02llum", static_cast<unsigned long long>(s / 3600),
+                  static_cast<unsigned long long>(s % 3600 / 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%llud%02lluh", static_cast<unsigned long long>(s / 86400),
+                  static_cast<unsigned long long>(s % 86400 / 3600));
+  }
+  return buf;
+}
+
+std::string FormatInterval(std::chrono::milliseconds interval) {
+  const auto ms = interval.count();
+  if (ms < 1000) return std::to_string(ms) + "ms";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return Num("%.1fs", static_cast<double>(ms) / 1000.0);
+}
+
+std::string FormatCell(const TopRow& row, const ColumnLayout& l) {
+  const size_t value_width = l.bar_width > 0 ? l.width - l.bar_width - 1 : l.width;
+  std::string text;
+  std::optional<double> bar_fraction;
+  bool left = false;
+  switch (l.column) {
+    case Column::kName:
+      text = NameText(row);
+      left = true;
+      break;
+    case Column::kId:
+      text = row.is_group ? "" : collector::ShortId(row.id);
+      left = true;
+      break;
+    case Column::kCpu:
+      text = OptPercent(row.cpu_percent);
+      if (row.cpu_percent && row.cpu_capacity_percent && *row.cpu_capacity_percent > 0) {
+        bar_fraction = *row.cpu_percent / *row.cpu_capacity_percent;
+      }
+      break;
+    case Column::kMem:
+      // A group's members have different limits: only the sum is shown.
+      text = row.is_group ? OptBytes(row.mem_bytes)
+                          : Pair(OptBytes(row.mem_bytes), OptBytes(row.mem_limit_bytes));
+      break;
+    case Column::kMemPercent:
+      text = OptPercent(row.mem_percent);
+      if (row.mem_percent) bar_fraction = *row.mem_percent / 100.0;
+      break;
+    case Column::kNet:
+      text = Pair(OptRate(row.net_rx_bytes_per_second), OptRate(row.net_tx_bytes_per_second));
+      break;
+    case Column::kBlock:
+      text = Pair(OptRate(row.block_read_bytes_per_second),
+                  OptRate(row.block_write_bytes_per_second));
+      break;
+    case Column::kPids:
+      text = row.pids ? std::to_string(*row.pids) : kAbsent;
+      break;
+    case Column::kThrottle:
+      text = OptPercent(row.throttled_percent);
+      break;
+    case Column::kOom:
+      text = row.oom_kills ? std::to_string(*row.oom_kills) : kAbsent;
+      break;
+    case Column::kPsi:
+      text = row.mem_psi_some_avg10 ? Num("%.2f", *row.mem_psi_some_avg10) : kAbsent;
+      break;
+    case Column::kUptime:
+      text = FormatUptime(row.uptime_seconds);
+      break;
+  }
+  std::string cell = left ? PadRight(text, value_width) : PadLeft(text, value_width);
+  if (l.bar_width > 0) cell += " " + Bar(bar_fraction, l.bar_width);
+  return cell;
+}
+
+std::string RenderRow(const TopRow& row, const ListLayout& layout, size_t width) {
+  std::string line;
+  for (size_t i = 0; i < layout.columns.size(); ++i) {
+    if (i > 0) line += ' ';
+    line += FormatCell(row, layout.columns[i]);
+  }
+  return FitLine(line, width);
+}
+
+std::string RenderColumnHeader(const ListLayout& layout, Column sort, bool descending,
+                               size_t width) {
+  std::string line;
+  for (size_t i = 0; i < layout.columns.size(); ++i) {
+    const ColumnLayout& l = layout.columns[i];
+    if (i > 0) line += ' ';
+    std::string title = InfoFor(l.column).title;
+    if (l.column == sort) title += descending ? " v" : " ^";
+    const bool left = l.column == Column::kName || l.column == Column::kId;
+    const size_t value_width = l.bar_width > 0 ? l.width - l.bar_width - 1 : l.width;
+    std::string cell = left ? PadRight(title, value_width) : PadLeft(title, value_width);
+    if (l.bar_width > 0) cell.append(l.bar_width + 1, ' ');
+    line += cell;
+  }
+  return FitLine(line, width);
+}
+
+size_t ListPageRows(size_t height) {
+  return height > kHeaderLines + kFooterLines ? height - kHeaderLines - kFooterLines : 0;
+}
+
+std::vector<ScreenLine> RenderListView(const HostSummary& host, const std::vector<TopRow>& rows,
+                                       const TopState& state, size_t width, size_t height) {
+  std::vector<ScreenLine> out;
+  out.reserve(height);
+  std::string title = "berth top";
+  if (!host.hostname.empty()) title += " - " + host.hostname;
+  title += "   cgroup " + host.cgroup_mode + "   every " + FormatInterval(state.interval);
+  if (state.group) title += "   grouped";
+  if (state.paused) title += "   [PAUSED]";
+  out.push_back(Line(title, width, Style::kTitle));
+
+  std::string cpu = "CPU ";
+  const double cores = host.online_cpus ? *host.online_cpus : 0;
+  std::optional<double> cpu_fraction;
+  if (host.cpu_percent && cores > 0) cpu_fraction = *host.cpu_percent / (cores * 100.0);
+  cpu += Bar(cpu_fraction, 22) + " " + OptPercent(host.cpu_percent);
+  cpu += " of " + (host.online_cpus ? std::to_string(*host.online_cpus) : std::string("?")) +
+         " cores";
+  std::string mem = "MEM ";
+  std::optional<double> mem_fraction;
+  if (host.mem_used_bytes && host.mem_total_bytes && *host.mem_total_bytes > 0) {
+    mem_fraction = static_cast<double>(*host.mem_used_bytes) / *host.mem_total_bytes;
+  }
+  mem += Bar(mem_fraction, 22) + " " + Pair(OptBytes(host.mem_used_bytes),
+                                            OptBytes(host.mem_total_bytes));
+  out.push_back(Line(cpu + "   " + mem + "   containers " + std::to_string(host.container_count),
+                     width));
+
+  if (!state.notice.empty()) {
+    out.push_back(Line(state.notice, width, Style::kNotice));
+  } else if (state.editing_filter) {
+    out.push_back(Line("Filter: " + state.filter + "_   (Enter keeps, Esc clears)", width,
+                       Style::kNotice));
+  } else if (!state.filter.empty()) {
+    out.push_back(Line("Filter: " + state.filter + "   (" + std::to_string(rows.size()) +
+                           " shown, Esc clears)",
+                       width, Style::kNotice));
+  } else {
+    out.push_back(Line("", width));
+  }
+
+  const ListLayout layout = ComputeLayout(width);
+  out.push_back({RenderColumnHeader(layout, state.sort, state.descending, width), Style::kHeader});
+  const size_t page = ListPageRows(height);
+  for (size_t i = 0; i < page; ++i) {
+    const size_t index = state.scroll + i;
+    if (index >= rows.size()) {
+      out.push_back(Line(rows.empty() && i == 0 ? (state.filter.empty()
+                                                       ? "  no containers"
+                                                       : "  no container matches the filter")
+                                                : "",
+                         width, Style::kDim));
+      continue;
+    }
+    const TopRow& row = rows[index];
+    Style style = Style::kNormal;
+    if (row.alert == Alert::kCritical) style = Style::kCritical;
+    else if (row.alert == Alert::kWarn) style = Style::kWarn;
+    else if (row.is_group) style = Style::kTitle;
+    if (index == state.selected_index) style = Style::kSelected;
+    out.push_back({RenderRow(row, layout, width), style});
+  }
+  out.push_back(Line(
+      "q quit  ? help  / filter  n/c/m sort  </> column  r invert  g group  Enter detail  "
+      "Space pause  +/- interval",
+      width, Style::kHeader));
+  return out;
+}
+
+std::vector<ScreenLine> RenderHelpView(size_t width, size_t height) {
+  std::vector<std::string> text = {
+      "berth top - keys",
+      "",
+      "  q            quit (the terminal is restored)",
+      "  ? h F1       this help; any key returns",
+      "  Up Down j k  move the selection      PgUp PgDn Home End  scroll",
+      "  Enter Right  detail view of the selected container (on a group: fold/unfold)",
+      "  Esc Left     back to the list; in the list: clear the filter",
+      "  /            filter by name, image, id or group (Enter keeps, Esc clears)",
+      "  < >          sort by the previous / next column      r I  invert the order",
+      "  g            group by compose project or Kubernetes pod",
+      "  Space p      pause / resume        + -  slower / faster refresh",
+      "",
+      "  sort keys:",
+  };
+  for (const ColumnInfo& info : AllColumns()) {
+    text.push_back(std::string("    ") + info.key + "  " + info.title + "  (--sort " +
+                   info.flag_name + ")");
+  }
+  text.push_back("");
+  text.push_back("  rows turn yellow at 80% of the memory limit or when CPU is throttled,");
+  text.push_back("  red at 95% or after an OOM kill.");
+  std::vector<ScreenLine> out;
+  for (size_t i = 0; i < height; ++i) {
+    out.push_back(Line(i < text.size() ? text[i] : "", width, i == 0 ? Style::kTitle
+                                                                     : Style::kNormal));
+  }
+  return out;
+}
+
+std::vector<ScreenLine> RenderTooSmall(size_t width, size_t height) {
+  std::vector<ScreenLine> out;
+  const std::string msg = "terminal too small (" + std::to_string(width) + "x" +
+                          std::to_string(height) + ", need " + std::to_string(kMinWidth) + "x" +
+                          std::to_string(kMinHeight) + ")";
+  for (size_t i = 0; i < height; ++i) {
+    out.push_back(Line(i == 0 ? msg : "", width, i == 0 ? Style::kCritical : Style::kNormal));
+  }
+  return out;
+}
+
+}  // namespace berth::cli
