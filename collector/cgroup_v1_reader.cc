@@ -1,0 +1,222 @@
+#include "collector/cgroup_v1_reader.h"
+
+#include <algorithm>
+
+#include "collector/cgroup_parsers.h"
+#include "collector/extra_parsers.h"
+#include "collector/subtree_pids.h"
+
+namespace berth::collector {
+namespace {
+
+constexpr const char* kSource = "cgroup";
+
+constexpr std::array<const char*, 23> kNames = {
+    "cpu.stat",
+    "cpu.cfs_quota_us",
+    "cpu.cfs_period_us",
+    "cpu.shares",
+    "cpuacct.usage",
+    "cpuacct.stat",
+    "memory.usage_in_bytes",
+    "memory.limit_in_bytes",
+    "memory.max_usage_in_bytes",
+    "memory.soft_limit_in_bytes",
+    "memory.failcnt",
+    "memory.stat",
+    "memory.oom_control",
+    "memory.memsw.usage_in_bytes",
+    "memory.memsw.limit_in_bytes",
+    "blkio.throttle.io_service_bytes_recursive",
+    "blkio.throttle.io_service_bytes",
+    "blkio.throttle.io_serviced_recursive",
+    "blkio.throttle.io_serviced",
+    "pids.current",
+    "pids.max",
+    "cgroup.procs",
+    "tasks",
+};
+
+auto Uint() {
+  return [](std::string_view t) { return ParseUint(t); };
+}
+auto UintOrMax() {
+  return [](std::string_view t) { return ParseUintOrMax(t); };
+}
+
+// Adds the io counts of `ios` to the byte counts in `devices` (both sorted).
+void MergeIos(std::vector<BlockDeviceStats>& devices, const std::vector<BlockDeviceStats>& ios) {
+  for (const auto& d : ios) {
+    auto it = std::find_if(devices.begin(), devices.end(), [&](const BlockDeviceStats& x) {
+      return x.major == d.major && x.minor == d.minor;
+    });
+    if (it == devices.end()) {
+      BlockDeviceStats& added = devices.emplace_back();
+      added.major = d.major;
+      added.minor = d.minor;
+      it = devices.end() - 1;
+    }
+    it->read_ios = d.read_ios;
+    it->write_ios = d.write_ios;
+  }
+  std::sort(devices.begin(), devices.end(), [](const auto& a, const auto& b) {
+    return a.major != b.major ? a.major < b.major : a.minor < b.minor;
+  });
+}
+
+}  // namespace
+
+CgroupV1Reader::CgroupV1Reader(std::array<std::string, kNumV1Controllers> dirs,
+                               std::string v2_dir)
+    : dirs_(std::move(dirs)) {
+  static_assert(kNames.size() == kNumFiles);
+  for (size_t i = 0; i < kNumFiles; ++i) files_[i] = KeptFile(kNames[i]);
+  for (V1Controller c : {V1Controller::kCpu, V1Controller::kCpuacct, V1Controller::kMemory,
+                         V1Controller::kPids, V1Controller::kBlkio}) {
+    if (!dir(c).empty()) {
+      procs_dir_ = dir(c);
+      break;
+    }
+  }
+  if (!v2_dir.empty()) pressure_ = std::make_unique<CgroupV2Reader>(std::move(v2_dir), true);
+}
+
+void CgroupV1Reader::Close() {
+  for (auto& f : files_) f.Close();
+  if (pressure_) pressure_->Close();
+}
+
+bool CgroupV1Reader::ReadCpu(ReadContext& ctx, ContainerStats& out) {
+  CpuStats& cpu = out.cpu;
+  CpuLimits& lim = out.cpu_limits;
+  const std::string& acct = dir(V1Controller::kCpuacct);
+  if (!acct.empty()) {
+    if (!ReadInto(files_[kCpuacctUsage], acct, ctx, kSource, Uint(),
+                  [&](uint64_t v) { cpu.usage_ns = v; }) ||
+        !ReadInto(files_[kCpuacctStat], acct, ctx, kSource,
+                  [&](std::string_view t) { return ParseCpuacctStat(t, ctx.user_hz); },
+                  [&](const CpuStats& v) {
+                    cpu.user_ns = v.user_ns;
+                    cpu.system_ns = v.system_ns;
+                  })) {
+      return false;
+    }
+  }
+  const std::string& d = dir(V1Controller::kCpu);
+  if (d.empty()) return true;
+  return ReadInto(files_[kCpuStat], d, ctx, kSource,
+                  [](std::string_view t) { return ParseCpuStatV1(t); },
+                  [&](const CpuStats& v) {
+                    cpu.nr_periods = v.nr_periods;
+                    cpu.nr_throttled = v.nr_throttled;
+                    cpu.throttled_ns = v.throttled_ns;
+                  }) &&
+         ReadInto(files_[kCfsQuota], d, ctx, kSource,
+                  [](std::string_view t) { return ParseInt(t); },
+                  [&](int64_t v) {
+                    lim.quota_us = v < 0 ? kUnlimited : static_cast<uint64_t>(v);
+                  }) &&
+         ReadInto(files_[kCfsPeriod], d, ctx, kSource, Uint(),
+                  [&](uint64_t v) { lim.period_us = v; }) &&
+         ReadInto(files_[kShares], d, ctx, kSource, Uint(), [&](uint64_t v) { lim.shares = v; });
+}
+
+bool CgroupV1Reader::ReadMemory(ReadContext& ctx, ContainerStats& out) {
+  const std::string& d = dir(V1Controller::kMemory);
+  if (d.empty()) return true;
+  MemoryStats& mem = out.memory;
+  std::optional<uint64_t> memsw_usage;
+  bool ok = ReadInto(files_[kMemUsage], d, ctx, kSource, Uint(),
+                     [&](uint64_t v) { mem.usage_bytes = v; }) &&
+            ReadInto(files_[kMemLimit], d, ctx, kSource, UintOrMax(),
+                     [&](uint64_t v) { mem.limit_bytes = v; }) &&
+            ReadInto(files_[kMemMaxUsage], d, ctx, kSource, Uint(),
+                     [&](uint64_t v) { mem.peak_bytes = v; }) &&
+            ReadInto(files_[kMemSoftLimit], d, ctx, kSource, UintOrMax(),
+                     [&](uint64_t v) { mem.reservation_bytes = v; }) &&
+            ReadInto(files_[kMemFailcnt], d, ctx, kSource, Uint(),
+                     [&](uint64_t v) {
+                       mem.failcnt = v;
+                       mem.events.max = v;
+                     }) &&
+            ReadInto(files_[kMemStat], d, ctx, kSource,
+                     [](std::string_view t) { return ParseMemoryStatV1(t); },
+                     [&](const MemoryStat& v) { mem.stat = v; }) &&
+            ReadInto(files_[kMemOomControl], d, ctx, kSource,
+                     [](std::string_view t) -> std::optional<std::optional<uint64_t>> {
+                       // Valid file without oom_kill (kernel < 4.13): absent.
+                       if (t.find("oom_kill_disable") == std::string_view::npos) {
+                         return std::nullopt;
+                       }
+                       return ParseOomControlKills(t);
+                     },
+                     [&](std::optional<uint64_t> v) { mem.events.oom_kill = v; }) &&
+            ReadInto(files_[kMemswUsage], d, ctx, kSource, Uint(),
+                     [&](uint64_t v) { memsw_usage = v; }) &&
+            ReadInto(files_[kMemswLimit], d, ctx, kSource, UintOrMax(),
+                     [&](uint64_t v) { mem.swap_limit_bytes = v; });
+  if (!ok) return false;
+  if (memsw_usage && mem.usage_bytes && *memsw_usage >= *mem.usage_bytes) {
+    mem.swap_bytes = *memsw_usage - *mem.usage_bytes;
+  }
+  return true;
+}
+
+bool CgroupV1Reader::ReadBlkio(ReadContext& ctx, ContainerStats& out) {
+  const std::string& d = dir(V1Controller::kBlkio);
+  if (d.empty()) return true;
+  std::optional<std::vector<BlockDeviceStats>> bytes, ios;
+  auto read = [&](File primary, File fallback, bool want_ios,
+                  std::optional<std::vector<BlockDeviceStats>>& dest) {
+    auto parse = [want_ios](std::string_view t) { return ParseBlkioV1(t, want_ios); };
+    auto sink = [&](std::vector<BlockDeviceStats> v) { dest = std::move(v); };
+    ReadOutcome o = ReadParsed(files_[primary], d, ctx, kSource, parse, sink);
+    if (o == ReadOutcome::kMissing) o = ReadParsed(files_[fallback], d, ctx, kSource, parse, sink);
+    return o != ReadOutcome::kGone;
+  };
+  if (!read(kBlkioBytesRecursive, kBlkioBytes, false, bytes) ||
+      !read(kBlkioIosRecursive, kBlkioIos, true, ios)) {
+    return false;
+  }
+  if (bytes) out.block_devices = std::move(*bytes);
+  if (ios) MergeIos(out.block_devices, *ios);
+  ctx.devices.Fill(out.block_devices);
+  return true;
+}
+
+bool CgroupV1Reader::ReadTasks(ReadContext& ctx, ContainerStats& out) {
+  const std::string& p = dir(V1Controller::kPids);
+  if (!p.empty() &&
+      !(ReadInto(files_[kPidsCurrent], p, ctx, kSource, Uint(),
+                 [&](uint64_t v) { out.pids_current = v; }) &&
+        ReadInto(files_[kPidsMax], p, ctx, kSource, UintOrMax(),
+                 [&](uint64_t v) { out.pids_max = v; }))) {
+    return false;
+  }
+  if (procs_dir_.empty()) return true;
+  bool ok = ReadInto(files_[kProcs], procs_dir_, ctx, kSource,
+                     [&](std::string_view t) -> std::optional<bool> {
+                       if (!ParsePidList(t, out.pids)) return std::nullopt;
+                       return true;
+                     },
+                     [](bool) {}) &&
+            ReadInto(files_[kTasks], procs_dir_, ctx, kSource,
+                     [](std::string_view t) { return CountIdLines(t); },
+                     [&](uint64_t v) { out.threads = v; });
+  if (!ok) return false;
+  if (out.pids.empty() && out.pids_current.value_or(1) > 0) {
+    SubtreeTasks sub = CollectSubtreePids(procs_dir_, "tasks");
+    if (!sub.pids.empty()) {
+      out.pids = std::move(sub.pids);
+      out.threads = out.threads.value_or(0) + sub.threads;
+    }
+  }
+  return true;
+}
+
+bool CgroupV1Reader::Read(ReadContext& ctx, ContainerStats& out) {
+  return ReadCpu(ctx, out) && ReadMemory(ctx, out) && ReadBlkio(ctx, out) &&
+         ReadTasks(ctx, out) && (!pressure_ || pressure_->Read(ctx, out));
+}
+
+}  // namespace berth::collector

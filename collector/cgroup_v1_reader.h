@@ -1,0 +1,64 @@
+// CgroupV1Reader: fills ContainerStats from a container's directories in the
+// v1 controller hierarchies (each may sit under a different parent):
+// cpuacct.usage, cpuacct.stat, cpu.stat, cpu.cfs_quota_us/cfs_period_us,
+// cpu.shares, memory.usage_in_bytes, limit_in_bytes, max_usage_in_bytes,
+// soft_limit_in_bytes, failcnt, memory.stat (total_*), memory.oom_control,
+// memory.memsw.usage_in_bytes/limit_in_bytes, blkio.throttle.
+// io_service_bytes_recursive (fallback io_service_bytes) and
+// io_serviced_recursive (fallback io_serviced), pids.current, pids.max,
+// cgroup.procs and tasks; on hybrid hosts also the *.pressure files of the
+// container's directory in the v2 mount.
+//
+// Same rules as CgroupV2Reader: missing -> absent, malformed -> absent and an
+// error under "cgroup", Read() false when a directory is gone. Ownership: owns
+// its descriptors. Thread-safety: none.
+#ifndef BERTH_COLLECTOR_CGROUP_V1_READER_H_
+#define BERTH_COLLECTOR_CGROUP_V1_READER_H_
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "collector/cgroup_layout.h"
+#include "collector/cgroup_v2_reader.h"
+#include "collector/kept_file.h"
+#include "collector/read_context.h"
+#include "collector/snapshot.h"
+
+namespace berth::collector {
+
+class CgroupV1Reader {
+ public:
+  // Absolute (RootFs-prefixed) directory per controller, "" when the
+  // container is not in that hierarchy; `v2_dir` "" when no PSI is wanted.
+  CgroupV1Reader(std::array<std::string, kNumV1Controllers> dirs, std::string v2_dir);
+
+  bool Read(ReadContext& ctx, ContainerStats& out);
+  void Close();
+
+ private:
+  enum File {
+    kCpuStat, kCfsQuota, kCfsPeriod, kShares,           // cpu
+    kCpuacctUsage, kCpuacctStat,                        // cpuacct
+    kMemUsage, kMemLimit, kMemMaxUsage, kMemSoftLimit,  // memory
+    kMemFailcnt, kMemStat, kMemOomControl, kMemswUsage, kMemswLimit,
+    kBlkioBytesRecursive, kBlkioBytes, kBlkioIosRecursive, kBlkioIos,  // blkio
+    kPidsCurrent, kPidsMax,                                             // pids
+    kProcs, kTasks,                                                     // procs dir
+    kNumFiles
+  };
+  const std::string& dir(V1Controller c) const { return dirs_[static_cast<size_t>(c)]; }
+  bool ReadCpu(ReadContext& ctx, ContainerStats& out);
+  bool ReadMemory(ReadContext& ctx, ContainerStats& out);
+  bool ReadBlkio(ReadContext& ctx, ContainerStats& out);
+  bool ReadTasks(ReadContext& ctx, ContainerStats& out);
+
+  std::array<std::string, kNumV1Controllers> dirs_;
+  std::string procs_dir_;  // the first hierarchy the container is in
+  std::unique_ptr<CgroupV2Reader> pressure_;
+  std::array<KeptFile, kNumFiles> files_;
+};
+
+}  // namespace berth::collector
+
+#endif  // BERTH_COLLECTOR_CGROUP_V1_READER_H_

@@ -1,0 +1,121 @@
+#include "collector/cgroup_v2_reader.h"
+
+#include "collector/cgroup_parsers.h"
+#include "collector/extra_parsers.h"
+#include "collector/subtree_pids.h"
+
+namespace berth::collector {
+namespace {
+
+constexpr const char* kSource = "cgroup";
+
+constexpr std::array<const char*, 20> kNames = {
+    "cpu.pressure",   "memory.pressure",     "io.pressure",     "cpu.stat",
+    "cpu.max",        "cpu.weight",          "memory.current",  "memory.max",
+    "memory.high",    "memory.low",          "memory.peak",     "memory.stat",
+    "memory.events",  "memory.swap.current", "memory.swap.max", "io.stat",
+    "pids.current",   "pids.max",            "cgroup.procs",    "cgroup.threads",
+};
+
+}  // namespace
+
+std::optional<uint64_t> CpuWeightToShares(uint64_t weight) {
+  if (weight < 1 || weight > 10000) return std::nullopt;
+  return 2 + ((weight - 1) * 262142) / 9999;
+}
+
+CgroupV2Reader::CgroupV2Reader(std::string dir, bool pressure_only)
+    : dir_(std::move(dir)), pressure_only_(pressure_only) {
+  static_assert(kNames.size() == kNumFiles);
+  for (size_t i = 0; i < kNumFiles; ++i) files_[i] = KeptFile(kNames[i]);
+}
+
+void CgroupV2Reader::Close() {
+  for (auto& f : files_) f.Close();
+}
+
+bool CgroupV2Reader::ReadPressure(ReadContext& ctx, ContainerStats& out) {
+  auto parse = [](std::string_view t) { return ParsePressure(t); };
+  return ReadInto(files_[kCpuPressure], dir_, ctx, kSource, parse,
+                  [&](Pressure p) { out.cpu_pressure = p; }) &&
+         ReadInto(files_[kMemoryPressure], dir_, ctx, kSource, parse,
+                  [&](Pressure p) { out.memory_pressure = p; }) &&
+         ReadInto(files_[kIoPressure], dir_, ctx, kSource, parse,
+                  [&](Pressure p) { out.io_pressure = p; });
+}
+
+bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {
+  if (pressure_only_) return ReadPressure(ctx, out);
+  auto uint = [](std::string_view t) { return ParseUint(t); };
+  auto uint_or_max = [](std::string_view t) { return ParseUintOrMax(t); };
+  CpuStats& cpu = out.cpu;
+  CpuLimits& lim = out.cpu_limits;
+  MemoryStats& mem = out.memory;
+  bool ok =
+      ReadInto(files_[kCpuStat], dir_, ctx, kSource,
+               [](std::string_view t) { return ParseCpuStatV2(t); },
+               [&](CpuStats v) { cpu = v; }) &&
+      ReadInto(files_[kCpuMax], dir_, ctx, kSource,
+               [](std::string_view t) { return ParseCpuMax(t); },
+               [&](CpuLimits v) {
+                 lim.quota_us = v.quota_us;
+                 lim.period_us = v.period_us;
+               }) &&
+      ReadInto(files_[kCpuWeight], dir_, ctx, kSource, uint,
+               [&](uint64_t w) {
+                 lim.weight = w;
+                 lim.shares = CpuWeightToShares(w);
+               }) &&
+      ReadInto(files_[kMemoryCurrent], dir_, ctx, kSource, uint,
+               [&](uint64_t v) { mem.usage_bytes = v; }) &&
+      ReadInto(files_[kMemoryMax], dir_, ctx, kSource, uint_or_max,
+               [&](uint64_t v) { mem.limit_bytes = v; }) &&
+      ReadInto(files_[kMemoryHigh], dir_, ctx, kSource, uint_or_max,
+               [&](uint64_t v) { mem.high_bytes = v; }) &&
+      ReadInto(files_[kMemoryLow], dir_, ctx, kSource, uint_or_max,
+               [&](uint64_t v) { mem.reservation_bytes = v; }) &&
+      ReadInto(files_[kMemoryPeak], dir_, ctx, kSource, uint,
+               [&](uint64_t v) { mem.peak_bytes = v; }) &&
+      ReadInto(files_[kMemoryStat], dir_, ctx, kSource,
+               [](std::string_view t) { return ParseMemoryStatV2(t); },
+               [&](const MemoryStat& v) { mem.stat = v; }) &&
+      ReadInto(files_[kMemoryEvents], dir_, ctx, kSource,
+               [](std::string_view t) { return ParseMemoryEvents(t); },
+               [&](MemoryEvents v) { mem.events = v; }) &&
+      ReadInto(files_[kSwapCurrent], dir_, ctx, kSource, uint,
+               [&](uint64_t v) { mem.swap_bytes = v; }) &&
+      ReadInto(files_[kSwapMax], dir_, ctx, kSource, uint_or_max,
+               [&](uint64_t v) { mem.swap_limit_bytes = v; }) &&
+      ReadInto(files_[kIoStat], dir_, ctx, kSource,
+               [](std::string_view t) { return ParseIoStat(t); },
+               [&](std::vector<BlockDeviceStats> v) {
+                 ctx.devices.Fill(v);
+                 out.block_devices = std::move(v);
+               }) &&
+      ReadInto(files_[kPidsCurrent], dir_, ctx, kSource, uint,
+               [&](uint64_t v) { out.pids_current = v; }) &&
+      ReadInto(files_[kPidsMax], dir_, ctx, kSource, uint_or_max,
+               [&](uint64_t v) { out.pids_max = v; }) &&
+      ReadInto(files_[kProcs], dir_, ctx, kSource,
+               [&](std::string_view t) -> std::optional<bool> {
+                 if (!ParsePidList(t, out.pids)) return std::nullopt;
+                 return true;
+               },
+               [](bool) {}) &&
+      ReadInto(files_[kThreads], dir_, ctx, kSource,
+               [](std::string_view t) { return CountIdLines(t); },
+               [&](uint64_t v) { out.threads = v; }) &&
+      ReadPressure(ctx, out);
+  if (!ok) return false;
+  if (out.pids.empty() && out.pids_current.value_or(1) > 0) {
+    // Processes only in sub-cgroups (no-internal-process rule).
+    SubtreeTasks sub = CollectSubtreePids(dir_, "cgroup.threads");
+    if (!sub.pids.empty()) {
+      out.pids = std::move(sub.pids);
+      out.threads = out.threads.value_or(0) + sub.threads;
+    }
+  }
+  return true;
+}
+
+}  // namespace berth::collector

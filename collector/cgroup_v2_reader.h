@@ -1,0 +1,56 @@
+// CgroupV2Reader: fills ContainerStats from one cgroup v2 directory
+// (cpu.stat, cpu.max, cpu.weight, memory.current/max/high/low/peak,
+// memory.stat, memory.events, memory.swap.current/max, io.stat, pids.current,
+// pids.max, cgroup.procs, cgroup.threads, cpu/memory/io.pressure), keeping
+// each file's descriptor open between reads (see KeptFile).
+//
+// With `pressure_only` (hybrid hosts: the controller-less v2 mount) only the
+// three *.pressure files are read.
+//
+// A missing file leaves its field absent; a malformed one also counts an
+// error under "cgroup". Read() returns false when the directory is gone (the
+// caller drops the container). Ownership: owns its descriptors. Thread-safety:
+// none.
+#ifndef BERTH_COLLECTOR_CGROUP_V2_READER_H_
+#define BERTH_COLLECTOR_CGROUP_V2_READER_H_
+
+#include <array>
+#include <string>
+
+#include "collector/kept_file.h"
+#include "collector/read_context.h"
+#include "collector/snapshot.h"
+
+namespace berth::collector {
+
+// cAdvisor's inverse of runc's shares -> weight mapping: 2 + (w−1)·262142/9999.
+std::optional<uint64_t> CpuWeightToShares(uint64_t weight);
+
+class CgroupV2Reader {
+ public:
+  // `dir`: the cgroup directory as an absolute, RootFs-prefixed path.
+  explicit CgroupV2Reader(std::string dir, bool pressure_only = false);
+
+  bool Read(ReadContext& ctx, ContainerStats& out);
+  const std::string& dir() const { return dir_; }
+  void Close();
+
+ private:
+  enum File {
+    kCpuPressure, kMemoryPressure, kIoPressure,  // first: pressure_only reads these
+    kCpuStat, kCpuMax, kCpuWeight,
+    kMemoryCurrent, kMemoryMax, kMemoryHigh, kMemoryLow, kMemoryPeak,
+    kMemoryStat, kMemoryEvents, kSwapCurrent, kSwapMax,
+    kIoStat, kPidsCurrent, kPidsMax, kProcs, kThreads,
+    kNumFiles
+  };
+  bool ReadPressure(ReadContext& ctx, ContainerStats& out);
+
+  std::string dir_;
+  bool pressure_only_;
+  std::array<KeptFile, kNumFiles> files_;
+};
+
+}  // namespace berth::collector
+
+#endif  // BERTH_COLLECTOR_CGROUP_V2_READER_H_

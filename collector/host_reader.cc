@@ -1,0 +1,48 @@
+#include "collector/host_reader.h"
+
+#include <unistd.h>
+
+#include "collector/proc_parsers.h"
+
+namespace berth::collector {
+namespace {
+
+constexpr const char* kSource = "proc";
+
+std::optional<std::string> TrimmedLine(std::string_view t) {
+  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.remove_suffix(1);
+  if (t.empty() || t.find('\n') != std::string_view::npos) return std::nullopt;
+  return std::string(t);
+}
+
+}  // namespace
+
+uint64_t UserHz() {
+  long hz = ::sysconf(_SC_CLK_TCK);
+  return hz > 0 ? static_cast<uint64_t>(hz) : 100;
+}
+
+HostReader::HostReader(const RootFs& rootfs)
+    : proc_dir_(rootfs.Path("/proc")), kernel_dir_(rootfs.Path("/proc/sys/kernel")) {}
+
+void HostReader::Read(ReadContext& ctx, HostFacts& out) {
+  ReadInto(stat_, proc_dir_, ctx, kSource,
+           [&](std::string_view t) { return ParseProcStat(t, ctx.user_hz); },
+           [&](const ProcStat& s) {
+             out.cpu_total_ns = s.cpu_total_ns;
+             out.cpu_idle_ns = s.cpu_idle_ns;
+             out.online_cpus = s.online_cpus;
+             out.boot_time_seconds = s.boot_time_seconds;
+           });
+  ReadInto(meminfo_, proc_dir_, ctx, kSource, [](std::string_view t) { return ParseMemInfo(t); },
+           [&](const MemInfo& m) {
+             out.mem_total_bytes = m.mem_total_bytes;
+             out.mem_available_bytes = m.mem_available_bytes;
+           });
+  ReadInto(osrelease_, kernel_dir_, ctx, kSource, TrimmedLine,
+           [&](std::string v) { out.kernel_release = std::move(v); });
+  ReadInto(hostname_, kernel_dir_, ctx, kSource, TrimmedLine,
+           [&](std::string v) { out.hostname = std::move(v); });
+}
+
+}  // namespace berth::collector

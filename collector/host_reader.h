@@ -1,0 +1,40 @@
+// HostReader: host facts for the Snapshot from <rootfs>/proc: /proc/stat
+// (CPU time, online CPUs, btime; USER_HZ from sysconf(_SC_CLK_TCK)),
+// /proc/meminfo (MemTotal, MemAvailable), /proc/sys/kernel/osrelease and
+// hostname. Descriptors stay open between reads.
+//
+// Ownership: owns its descriptors. Thread-safety: none. Errors: unreadable or
+// malformed files leave the facts absent and count an error under "proc".
+#ifndef BERTH_COLLECTOR_HOST_READER_H_
+#define BERTH_COLLECTOR_HOST_READER_H_
+
+#include <cstdint>
+#include <string>
+
+#include "collector/kept_file.h"
+#include "collector/read_context.h"
+#include "collector/root_fs.h"
+#include "collector/snapshot.h"
+
+namespace berth::collector {
+
+// sysconf(_SC_CLK_TCK), 100 when unknown.
+uint64_t UserHz();
+
+class HostReader {
+ public:
+  explicit HostReader(const RootFs& rootfs);
+  void Read(ReadContext& ctx, HostFacts& out);
+
+ private:
+  std::string proc_dir_;    // "<rootfs>/proc"
+  std::string kernel_dir_;  // "<rootfs>/proc/sys/kernel"
+  KeptFile stat_{"stat"};
+  KeptFile meminfo_{"meminfo"};
+  KeptFile osrelease_{"osrelease"};
+  KeptFile hostname_{"hostname"};
+};
+
+}  // namespace berth::collector
+
+#endif  // BERTH_COLLECTOR_HOST_READER_H_

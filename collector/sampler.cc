@@ -1,0 +1,244 @@
+#include "collector/sampler.h"
+
+#include <algorithm>
+#include <mutex>
+#include <unordered_map>
+
+#include <spdlog/spdlog.h>
+
+#include "collector/block_device_names.h"
+#include "collector/cgroup_layout.h"
+#include "collector/cgroup_v1_reader.h"
+#include "collector/cgroup_v2_reader.h"
+#include "collector/discovery.h"
+#include "collector/host_reader.h"
+#include "collector/kept_file.h"
+#include "collector/network_reader.h"
+#include "collector/proc_parsers.h"
+#include "collector/read_context.h"
+
+namespace berth::collector {
+namespace {
+
+// Processes looked at for a container's start time (once per container).
+constexpr size_t kMaxStartTimePids = 256;
+
+size_t NoFileBudget() {
+  static std::once_flag once;
+  static size_t budget = 0;
+  std::call_once(once, [] { budget = FdBudget::RaiseNoFileLimit(); });
+  return budget;
+}
+
+std::string JoinDir(const RootFs& rootfs, const std::string& mount, const std::string& rel) {
+  std::string dir = rootfs.Path(mount);
+  if (rel != "/") dir += rel;
+  return dir;
+}
+
+bool SamePaths(const DiscoveredContainer& a, const DiscoveredContainer& b) {
+  return a.v2_path == b.v2_path && a.v1_paths == b.v1_paths;
+}
+
+}  // namespace
+
+struct ContainerState {
+  ContainerState(const RootFs& rootfs, const CgroupLayout& layout, DiscoveredContainer f)
+      : found(std::move(f)), net(rootfs) {
+    if (layout.mode == CgroupMode::kUnified) {
+      v2 = std::make_unique<CgroupV2Reader>(JoinDir(rootfs, layout.v2_mount, found.v2_path));
+      return;
+    }
+    std::array<std::string, kNumV1Controllers> dirs;
+    for (size_t i = 0; i < kNumV1Controllers; ++i) {
+      if (!found.v1_paths[i].empty() && !layout.v1_mounts[i].empty()) {
+        dirs[i] = JoinDir(rootfs, layout.v1_mounts[i], found.v1_paths[i]);
+      }
+    }
+    std::string psi_dir;
+    if (!found.v2_path.empty() && !layout.v2_mount.empty()) {
+      psi_dir = JoinDir(rootfs, layout.v2_mount, found.v2_path);
+    }
+    v1 = std::make_unique<CgroupV1Reader>(std::move(dirs), std::move(psi_dir));
+  }
+
+  bool Read(ReadContext& ctx, ContainerStats& out) {
+    return v2 ? v2->Read(ctx, out) : v1->Read(ctx, out);
+  }
+
+  DiscoveredContainer found;
+  std::unique_ptr<CgroupV2Reader> v2;
+  std::unique_ptr<CgroupV1Reader> v1;
+  NetworkReader net;
+  uint64_t generation = 0;
+  bool start_time_probed = false;
+  std::optional<double> start_time_seconds;
+};
+
+struct Sampler::Impl {
+  explicit Impl(SamplerOptions opts)
+      : options(std::move(opts)),
+        rootfs(options.rootfs),
+        budget(options.keep_fds ? NoFileBudget() : 0),
+        reader(&budget, options.keep_fds),
+        devices(rootfs),
+        host(rootfs),
+        user_hz(UserHz()) {}
+
+  ~Impl() { states.clear(); }  // closes descriptors before the budget goes
+
+  std::optional<double> ProbeStartTime(const std::vector<int>& pids, const HostFacts& host_facts);
+  void AnnotateIdentities(Snapshot& snap);
+
+  SamplerOptions options;
+  RootFs rootfs;
+  FdBudget budget;
+  FileReader reader;
+  BlockDeviceNames devices;
+  HostReader host;
+  uint64_t user_hz;
+  CgroupLayout layout;
+  bool layout_warned = false;
+  uint64_t generation = 0;
+  std::unordered_map<std::string, std::unique_ptr<ContainerState>> states;
+  std::vector<std::unique_ptr<MetadataProvider>> providers;
+
+  mutable std::mutex totals_mu;
+  ErrorCounts totals;
+};
+
+std::optional<double> Sampler::Impl::ProbeStartTime(const std::vector<int>& pids,
+                                                    const HostFacts& host_facts) {
+  if (!host_facts.boot_time_seconds || pids.empty()) return std::nullopt;
+  std::optional<uint64_t> earliest;
+  const size_t n = std::min(pids.size(), kMaxStartTimePids);
+  for (size_t i = 0; i < n; ++i) {
+    auto text = rootfs.ReadFile("/proc/" + std::to_string(pids[i]) + "/stat");
+    if (!text) continue;
+    auto stat = ParseProcPidStat(*text);
+    if (!stat) continue;
+    if (!earliest || stat->start_time_ticks < *earliest) earliest = stat->start_time_ticks;
+  }
+  if (!earliest) return std::nullopt;
+  return *host_facts.boot_time_seconds +
+         static_cast<double>(*earliest) / static_cast<double>(user_hz);
+}
+
+void Sampler::Impl::AnnotateIdentities(Snapshot& snap) {
+  std::vector<ContainerIdentity*> identities;
+  identities.reserve(snap.containers.size());
+  for (auto& c : snap.containers) identities.push_back(&c.identity);
+  for (auto& provider : providers) {
+    const int n = provider->Annotate(identities);
+    if (n > 0) snap.errors[provider->source()] += static_cast<uint64_t>(n);
+  }
+  for (auto& c : snap.containers) {
+    ContainerIdentity& id = c.identity;
+    auto it = states.find(id.id);
+    ContainerState* st = it == states.end() ? nullptr : it->second.get();
+    if (id.name.empty()) {
+      if (st != nullptr && !st->found.ref.name.empty()) {
+        id.name = st->found.ref.name;  // lxc / nspawn: the name in the path
+      } else if (id.runtime == Runtime::kCgroup) {
+        id.name = id.id;
+      } else {
+        id.name = ShortId(id.id);
+      }
+    }
+    if (!id.start_time_seconds && st != nullptr) {
+      if (!st->start_time_probed && !c.pids.empty()) {
+        st->start_time_probed = true;
+        st->start_time_seconds = ProbeStartTime(c.pids, snap.host);
+      }
+      id.start_time_seconds = st->start_time_seconds;
+    }
+  }
+}
+
+Sampler::Sampler(SamplerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Sampler::~Sampler() = default;
+
+void Sampler::AddMetadataProvider(std::unique_ptr<MetadataProvider> provider) {
+  impl_->providers.push_back(std::move(provider));
+}
+
+const RootFs& Sampler::rootfs() const { return impl_->rootfs; }
+
+ErrorCounts Sampler::error_totals() const {
+  std::lock_guard<std::mutex> lock(impl_->totals_mu);
+  return impl_->totals;
+}
+
+SnapshotPtr Sampler::Collect() {
+  Impl& s = *impl_;
+  auto snap = std::make_shared<Snapshot>();
+  snap->wall_time = std::chrono::system_clock::now();
+  snap->monotonic_time = std::chrono::steady_clock::now();
+  ReadContext ctx{s.reader, snap->errors, s.devices, s.user_hz};
+
+  if (s.layout.mode == CgroupMode::kUnknown) {
+    s.layout = DetectCgroupLayout(s.rootfs);
+    if (s.layout.mode == CgroupMode::kUnknown) {
+      ++snap->errors["cgroup"];
+      if (!s.layout_warned) {
+        spdlog::warn("no cgroup hierarchy found under {}", s.rootfs.Path("/sys/fs/cgroup"));
+      }
+      s.layout_warned = true;
+    } else {
+      s.layout_warned = false;
+    }
+  }
+  snap->host.cgroup_mode = s.layout.mode;
+  s.host.Read(ctx, snap->host);
+  const std::string host_netns = ReadNetNsLink(s.rootfs, "1").value_or("");
+
+  std::vector<DiscoveredContainer> found;
+  if (s.layout.mode != CgroupMode::kUnknown) {
+    DiscoveryOptions dopts;
+    dopts.all_cgroups = s.options.all_cgroups;
+    found = DiscoverContainers(s.rootfs, s.layout, dopts);
+  }
+  const uint64_t generation = ++s.generation;
+  snap->containers.reserve(found.size());
+  for (DiscoveredContainer& f : found) {
+    std::unique_ptr<ContainerState>& st = s.states[f.ref.id];
+    if (!st || !SamePaths(st->found, f)) {
+      st = std::make_unique<ContainerState>(s.rootfs, s.layout, std::move(f));
+    } else {
+      st->found.ref = std::move(f.ref);
+    }
+    st->generation = generation;
+    ContainerStats& c = snap->containers.emplace_back();
+    const ContainerRef& ref = st->found.ref;
+    c.identity.id = ref.id;
+    c.identity.runtime = ref.runtime;
+    c.identity.cgroup_path = st->found.primary_path();
+    c.identity.pod_uid = ref.pod_uid;
+    c.identity.qos_class = ref.qos_class;
+    if (!st->Read(ctx, c)) {
+      // Vanished mid-read: drop it; its descriptors (net/dev too) close now.
+      const std::string id = ref.id;
+      snap->containers.pop_back();
+      s.states.erase(id);
+      continue;
+    }
+    st->net.Read(c.pids, host_netns, ctx, c);
+  }
+  std::erase_if(s.states, [&](const auto& kv) { return kv.second->generation != generation; });
+  std::sort(snap->containers.begin(), snap->containers.end(),
+            [](const ContainerStats& a, const ContainerStats& b) {
+              return a.identity.id < b.identity.id;
+            });
+  s.AnnotateIdentities(*snap);
+
+  snap->collect_duration = std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::steady_clock::now() - snap->monotonic_time);
+  {
+    std::lock_guard<std::mutex> lock(s.totals_mu);
+    for (const auto& [source, n] : snap->errors) s.totals[source] += n;
+  }
+  return snap;
+}
+
+}  // namespace berth::collector
