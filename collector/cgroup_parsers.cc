@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 
 namespace berth::collector {
 namespace {
@@ -16,7 +17,8 @@ using parse::Trim;
 constexpr uint64_t kUnlimitedThreshold = uint64_t{1} << 62;
 
 // One wanted key of a flat-keyed file: where its value goes and by how much
-// it is multiplied on the way (usec -> ns).
+// it is multiplied on the way (usec -> ns). Tables list keys in the kernel's
+// order (documentation only: lookups go through KeyIndex).
 template <typename T>
 struct KeyField {
   std::string_view key;
@@ -25,32 +27,62 @@ struct KeyField {
   int slot = 0;  // which output the value goes to (v1 memory.stat: 0 total, 1 local)
 };
 
-// Parses a flat-keyed file into out[slot] through `table`. The table lists
-// keys in the kernel's order; the search starts after the previous match so a
-// well-ordered file costs about one comparison per wanted key. Returns false
-// when the file is malformed, a scaled value overflows, or no wanted key is
+// Open-addressing index over a key table, built at compile time: an unknown
+// key (most lines of memory.stat) usually costs one hash and one probe.
+template <typename T, size_t N>
+class KeyIndex {
+ public:
+  constexpr explicit KeyIndex(const std::array<KeyField<T>, N>& table) : table_(table) {
+    for (auto& s : slots_) s = -1;
+    for (size_t e = 0; e < N; ++e) {
+      size_t s = Hash(table[e].key);
+      while (slots_[s] >= 0) s = (s + 1) & (kSlots - 1);
+      slots_[s] = static_cast<int16_t>(e);
+    }
+  }
+
+  const KeyField<T>* Find(std::string_view key) const {
+    for (size_t s = Hash(key);; s = (s + 1) & (kSlots - 1)) {
+      int e = slots_[s];
+      if (e < 0) return nullptr;
+      if (table_[e].key == key) return &table_[e];
+    }
+  }
+
+ private:
+  // A power of two with at most 25 % of slots used.
+  static constexpr size_t kSlots = std::bit_ceil(N * 4);
+
+  static constexpr size_t Hash(std::string_view k) {
+    if (k.empty()) return 0;
+    size_t h = k.size() * 0x9E3779B1u;
+    h ^= static_cast<unsigned char>(k[0]) * 0x85EBCA77u;
+    h ^= static_cast<unsigned char>(k[k.size() / 2]) * 0xC2B2AE3Du;
+    h ^= static_cast<unsigned char>(k[k.size() - 1]) * 0x27D4EB2Fu;
+    return (h ^ (h >> 15)) & (kSlots - 1);
+  }
+
+  const std::array<KeyField<T>, N>& table_;
+  int16_t slots_[kSlots] = {};
+};
+
+// Parses a flat-keyed file into out[slot] through `index`. Returns false when
+// the file is malformed, a scaled value overflows, or no wanted key is
 // present.
 template <typename T, size_t N>
-bool ParseKeyed(std::string_view text, const std::array<KeyField<T>, N>& table, T* out) {
-  size_t hint = 0;
+bool ParseKeyed(std::string_view text, const KeyIndex<T, N>& index, T* out) {
   bool found = false;
   bool overflow = false;
   bool ok = ForEachKeyed(text, [&](std::string_view key, uint64_t value) {
-    for (size_t i = 0; i < N; ++i) {
-      size_t j = hint + i;
-      if (j >= N) j -= N;
-      const KeyField<T>& kf = table[j];
-      if (kf.key.size() != key.size() || kf.key != key) continue;
-      uint64_t scaled = value;
-      if (kf.scale != 1 && !parse::MulU64(value, kf.scale, &scaled)) {
-        overflow = true;
-        return;
-      }
-      out[kf.slot].*(kf.field) = scaled;
-      hint = j + 1 == N ? 0 : j + 1;
-      found = true;
+    const KeyField<T>* kf = index.Find(key);
+    if (kf == nullptr) return;
+    uint64_t scaled = value;
+    if (kf->scale != 1 && !parse::MulU64(value, kf->scale, &scaled)) {
+      overflow = true;
       return;
     }
+    out[kf->slot].*(kf->field) = scaled;
+    found = true;
   });
   return ok && !overflow && found;
 }
@@ -63,12 +95,14 @@ constexpr std::array<KeyField<CpuStats>, 6> kCpuStatV2Keys{{
     {"nr_throttled", &CpuStats::nr_throttled},
     {"throttled_usec", &CpuStats::throttled_ns, 1000},
 }};
+constexpr KeyIndex kCpuStatV2Index(kCpuStatV2Keys);
 
 constexpr std::array<KeyField<CpuStats>, 3> kCpuStatV1Keys{{
     {"nr_periods", &CpuStats::nr_periods},
     {"nr_throttled", &CpuStats::nr_throttled},
     {"throttled_time", &CpuStats::throttled_ns},
 }};
+constexpr KeyIndex kCpuStatV1Index(kCpuStatV1Keys);
 
 // In the order of the kernel's memory_stat_format() (6.x).
 constexpr std::array<KeyField<MemoryStat>, 16> kMemoryStatV2Keys{{
@@ -89,6 +123,7 @@ constexpr std::array<KeyField<MemoryStat>, 16> kMemoryStatV2Keys{{
     {"pgfault", &MemoryStat::pgfault},
     {"pgmajfault", &MemoryStat::pgmajfault},
 }};
+constexpr KeyIndex kMemoryStatV2Index(kMemoryStatV2Keys);
 
 // v1: slot 0 = hierarchical total_* keys, slot 1 = the cgroup's own keys (the
 // fallback). In the kernel's order: own keys first, then total_*.
@@ -126,6 +161,7 @@ constexpr std::array<KeyField<MemoryStat>, 30> kMemoryStatV1Keys{{
     {"total_inactive_file", &MemoryStat::inactive_file, 1, kTotal},
     {"total_active_file", &MemoryStat::active_file, 1, kTotal},
 }};
+constexpr KeyIndex kMemoryStatV1Index(kMemoryStatV1Keys);
 
 constexpr std::array<KeyField<MemoryEvents>, 5> kMemoryEventsKeys{{
     {"low", &MemoryEvents::low},
@@ -134,6 +170,7 @@ constexpr std::array<KeyField<MemoryEvents>, 5> kMemoryEventsKeys{{
     {"oom", &MemoryEvents::oom},
     {"oom_kill", &MemoryEvents::oom_kill},
 }};
+constexpr KeyIndex kMemoryEventsIndex(kMemoryEventsKeys);
 
 // "8:16" -> (8, 16).
 bool ParseDevice(std::string_view token, uint32_t* major, uint32_t* minor) {
@@ -213,7 +250,7 @@ bool ForEachKeyed(std::string_view text,
 
 std::optional<CpuStats> ParseCpuStatV2(std::string_view text) {
   CpuStats out;
-  if (!ParseKeyed(text, kCpuStatV2Keys, &out)) return std::nullopt;
+  if (!ParseKeyed(text, kCpuStatV2Index, &out)) return std::nullopt;
   return out;
 }
 
@@ -239,13 +276,13 @@ std::optional<CpuLimits> ParseCpuMax(std::string_view text) {
 
 std::optional<MemoryStat> ParseMemoryStatV2(std::string_view text) {
   MemoryStat out;
-  if (!ParseKeyed(text, kMemoryStatV2Keys, &out)) return std::nullopt;
+  if (!ParseKeyed(text, kMemoryStatV2Index, &out)) return std::nullopt;
   return out;
 }
 
 std::optional<MemoryEvents> ParseMemoryEvents(std::string_view text) {
   MemoryEvents out;
-  if (!ParseKeyed(text, kMemoryEventsKeys, &out)) return std::nullopt;
+  if (!ParseKeyed(text, kMemoryEventsIndex, &out)) return std::nullopt;
   return out;
 }
 
@@ -336,13 +373,13 @@ std::optional<CpuStats> ParseCpuacctStat(std::string_view text, uint64_t user_hz
 
 std::optional<CpuStats> ParseCpuStatV1(std::string_view text) {
   CpuStats out;
-  if (!ParseKeyed(text, kCpuStatV1Keys, &out)) return std::nullopt;
+  if (!ParseKeyed(text, kCpuStatV1Index, &out)) return std::nullopt;
   return out;
 }
 
 std::optional<MemoryStat> ParseMemoryStatV1(std::string_view text) {
   MemoryStat parts[2];  // [kTotal], [kLocal]
-  if (!ParseKeyed(text, kMemoryStatV1Keys, parts)) return std::nullopt;
+  if (!ParseKeyed(text, kMemoryStatV1Index, parts)) return std::nullopt;
   MemoryStat& out = parts[kTotal];
   const MemoryStat& local = parts[kLocal];
   for (const auto& kf : kMemoryStatV1Keys) {

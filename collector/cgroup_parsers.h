@@ -11,6 +11,7 @@
 #define BERTH_COLLECTOR_CGROUP_PARSERS_H_
 
 #include <cstdint>
+#include <charconv>
 #include <concepts>
 #include <functional>
 #include <optional>
@@ -45,16 +46,40 @@ bool ForEachKeyed(std::string_view text,
 template <typename Fn>
   requires std::invocable<Fn&, std::string_view, uint64_t>
 bool ForEachKeyed(std::string_view text, Fn&& fn) {
+  // One pass over the text, no per-line memchr: this runs for every
+  // container's memory.stat and cpu.stat.
   bool ok = true;
-  std::string_view line, key, value, extra;
-  while (parse::NextLine(&text, &line)) {
-    if (!parse::NextToken(&line, &key)) continue;  // blank line
-    uint64_t v = 0;
-    if (!parse::NextToken(&line, &value) || parse::NextToken(&line, &extra) ||
-        !parse::ToU64(value, &v)) {
-      ok = false;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  auto skip_line = [&] {
+    while (p < end && *p != '\n') ++p;
+    if (p < end) ++p;
+    ok = false;
+  };
+  while (p < end) {
+    while (p < end && parse::IsBlank(*p)) ++p;
+    if (p == end) break;
+    if (*p == '\n') {  // blank line
+      ++p;
       continue;
     }
+    const char* key_begin = p;
+    while (p < end && !parse::IsSpace(*p)) ++p;
+    std::string_view key(key_begin, static_cast<size_t>(p - key_begin));
+    while (p < end && parse::IsBlank(*p)) ++p;
+    uint64_t v = 0;
+    auto [q, ec] = std::from_chars(p, end, v);
+    if (ec != std::errc()) {  // no value, not a number, or out of range
+      skip_line();
+      continue;
+    }
+    p = q;
+    while (p < end && parse::IsBlank(*p)) ++p;
+    if (p < end && *p != '\n') {  // "12k" or a third token
+      skip_line();
+      continue;
+    }
+    if (p < end) ++p;
     fn(key, v);
   }
   return ok;

@@ -14,8 +14,28 @@
 
 namespace berth::collector::parse {
 
+namespace internal {
+struct SpaceTable {
+  bool is_space[256] = {};
+  bool is_blank[256] = {};  // whitespace other than '\n'
+  constexpr SpaceTable() {
+    for (char c : {' ', '\t', '\n', '\r', '\v', '\f'}) {
+      is_space[static_cast<unsigned char>(c)] = true;
+      is_blank[static_cast<unsigned char>(c)] = c != '\n';
+    }
+  }
+};
+inline constexpr SpaceTable kSpaceTable;
+}  // namespace internal
+
+// ' ', '\t', '\n', '\r', '\v', '\f' (one table load, no locale).
 inline constexpr bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+  return internal::kSpaceTable.is_space[static_cast<unsigned char>(c)];
+}
+
+// Whitespace other than '\n'.
+inline constexpr bool IsBlank(char c) {
+  return internal::kSpaceTable.is_blank[static_cast<unsigned char>(c)];
 }
 
 // `s` without leading and trailing whitespace.
