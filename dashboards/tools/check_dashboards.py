@@ -346,14 +346,18 @@ def promtool_parse(promtool, queries, problems):
             os.unlink(f.name)
 
     indexed = list(enumerate(queries))
-    ok, _ = check(indexed)
+    ok, out = check(indexed)
     if ok:
         return
-    for i, q in indexed:  # pinpoint the offenders
-        ok, out = check([(i, q)])
-        if not ok:
-            problems.append(f"{q['where']}: does not parse: {q['expr']!r}: "
-                            f"{out.splitlines()[-1] if out else 'promtool failed'}")
+    # promtool names each rule that fails to parse: "dashboard_query_<i>".
+    bad = sorted({int(i) for i in re.findall(r"dashboard_query_(\d+)", out)})
+    if not bad:
+        problems.append(f"promtool check rules failed on the generated query file: {out}")
+    for i in bad:
+        q = queries[i]
+        msg = [l for l in out.splitlines() if f"dashboard_query_{i}\"" in l]
+        problems.append(f"{q['where']}: does not parse: {q['expr']!r}: "
+                        f"{msg[0].split(': ', 1)[-1] if msg else out}")
 
 
 def http_json(url):
