@@ -25,7 +25,8 @@ nothing although every metric it needs is present in --live-metrics fails; a
 query that needs a metric the live /metrics lacks (the kernel does not
 provide it on this host, e.g. no PSI) is reported as SKIP with the reason.
 --expect-alert NAME (repeatable) requires that alert to be active (pending or
-firing) in that Prometheus.
+firing) in that Prometheus; --check-rule-health requires every loaded rule to
+evaluate without error.
 
 Exit status 0 when everything passed, 1 otherwise. Python 3 standard library only.
 """
@@ -365,7 +366,7 @@ def http_json(url):
         return json.load(r)
 
 
-def live_check(base, queries, live_metrics, rules_by_name, expect_alerts, problems):
+def live_check(base, queries, live_metrics, rules_by_name, expect_alerts, rule_health, problems):
     def needs(names, seen=None):
         """Raw metric names behind names, following recording rules."""
         seen = seen or set()
@@ -405,6 +406,18 @@ def live_check(base, queries, live_metrics, rules_by_name, expect_alerts, proble
         else:
             problems.append(f"{q['where']}: no series although its metrics are exported: {q['expr']!r}")
     print(f"live: {passed} distinct queries returned data, {skipped} skipped (metric not exported here)")
+    if rule_health:
+        groups = http_json(base.rstrip("/") + "/api/v1/rules").get("data", {}).get("groups", [])
+        count = 0
+        for g in groups:
+            for r in g.get("rules", []):
+                count += 1
+                if r.get("health") != "ok":
+                    problems.append(f"rule {r.get('name')} (group {g.get('name')}): health "
+                                    f"{r.get('health')}: {r.get('lastError', '')}")
+        print(f"live: {count} rules loaded in Prometheus")
+        if count == 0:
+            problems.append("Prometheus has no rules loaded")
     if expect_alerts:
         alerts = http_json(base.rstrip("/") + "/api/v1/alerts").get("data", {}).get("alerts", [])
         for name in expect_alerts:
@@ -428,6 +441,8 @@ def main(argv):
     ap.add_argument("--prometheus", help="base URL of a Prometheus to run every query against")
     ap.add_argument("--live-metrics", help="the /metrics text that Prometheus scrapes (with --prometheus)")
     ap.add_argument("--expect-alert", action="append", default=[], help="alert that must be active (with --prometheus)")
+    ap.add_argument("--check-rule-health", action="store_true",
+                    help="every rule loaded in that Prometheus must have health ok (with --prometheus)")
     ap.add_argument("--emit-queries", help="write the substituted queries as JSON to this file")
     args = ap.parse_args(argv)
 
@@ -473,7 +488,8 @@ def main(argv):
             json.dump(queries, f, indent=1)
     if args.prometheus:
         live = read_metric_names([args.live_metrics]) if args.live_metrics else known
-        live_check(args.prometheus, queries, live, rules_by_name, args.expect_alert, problems)
+        live_check(args.prometheus, queries, live, rules_by_name, args.expect_alert,
+                   args.check_rule_health, problems)
 
     for p in problems:
         print("FAIL " + p)

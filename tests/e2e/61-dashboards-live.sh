@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Dashboards and alert rules against a real Prometheus scraping a real berth:
+#   private dockerd -> containers (one pressing against its memory limit, one
+#   OOM-killed in a loop, one CPU-throttled with network and block IO)
+#   -> `berth serve` -> Debian's prometheus (scrape and rule evaluation every
+#   1 s, dashboards/rules loaded unmodified) -> dashboards/tools/check_dashboards.py:
+#   - every panel and variable query of every dashboard, variables substituted,
+#     returns at least one series (a query needing a metric this host's kernel
+#     does not provide, absent from the live /metrics, is reported as SKIP);
+#   - every rule evaluates without error;
+#   - ContainerMemoryNearLimit and ContainerOOMKilled are active (pending or
+#     firing: the near-limit alert has a 5 minute `for`, the test runs ~1 minute).
+# A fake Kubernetes pod (a container under kubepods/besteffort/pod<uid> plus
+# the kubelet's /var/log/pods layout) is tried for the Kubernetes dashboard; if
+# berth does not report it with namespace/pod/container labels that dashboard
+# is skipped with a note.
+# Env: BERTH_BIN (the built berth). Exit 0 pass, 77 skip, else fail.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+D=$ROOT/dashboards
+PY=$(command -v /usr/bin/python3 || command -v python3)
+BERTH_BIN=${BERTH_BIN:-$ROOT/build/release/cli/berth}
+
+for tool in prometheus promtool curl "$PY"; do
+  command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed (.ci/packages-test.txt)"; exit 77; }
+done
+[ -x "$BERTH_BIN" ] || { echo "SKIP: no berth binary at $BERTH_BIN (set BERTH_BIN)"; exit 77; }
+"$BERTH_BIN" serve --help >/dev/null 2>&1 || { echo "SKIP: $BERTH_BIN has no working 'serve' subcommand"; exit 77; }
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root for a private dockerd"; exit 77; }
+
+source "$ROOT/tests/e2e/lib/dockerd.sh"
+tmp=$(mktemp -d /tmp/berth-dashboards-live.XXXXXX)
+BERTH_PID= PROM_PID= FAKE_K8S_LOGS= FAKE_K8S_CGROUPS=0
+cleanup() {
+  [ -n "$PROM_PID" ] && kill "$PROM_PID" 2>/dev/null
+  [ -n "$BERTH_PID" ] && kill "$BERTH_PID" 2>/dev/null
+  for pid in $PROM_PID $BERTH_PID; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null
+  done
+  berth_dockerd_stop
+  # The fake pod's kubelet layout and cgroup parents, only if this test made them.
+  [ -n "$FAKE_K8S_LOGS" ] && rm -rf /var/log/pods /var/log/containers
+  if [ "$FAKE_K8S_CGROUPS" = 1 ]; then
+    for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+      [ -d "$h/kubepods" ] && find "$h/kubepods" -depth -type d -exec rmdir {} \; 2>/dev/null
+    done
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_http() {  # URL SECONDS
+  local i
+  for i in $(seq 1 $(($2 * 5))); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done
+  return 1
+}
+
+berth_dockerd_start || { echo "FAIL: private dockerd did not start"; exit 1; }
+img=$BERTH_E2E_IMAGE
+docker network create berth-dash >/dev/null || { echo "FAIL: docker network create"; exit 1; }
+
+# peer: a ping target. busy: CPU quota (throttled), memory limit, network
+# traffic, block IO, a task limit; the one the Container detail dashboard shows.
+docker run -d --name peer --network berth-dash "$img" sleep 600 >/dev/null
+docker run -d --name busy --network berth-dash --cpus 0.2 --memory 64m --pids-limit 64 "$img" sh -c '
+  (while true; do ping -c 1 -s 1000 peer >/dev/null 2>&1; sleep 0.2; done) &
+  (while true; do dd if=/dev/zero of=/tmp/f bs=1M count=4 conv=fsync 2>/dev/null; sync; cat /tmp/f >/dev/null; sleep 1; done) &
+  while true; do :; done' >/dev/null
+# full: 15 MiB of tmpfs (not reclaimable without swap) under a 16 MiB limit:
+# working set ~ 92 % of the limit -> ContainerMemoryNearLimit (warning).
+docker run -d --name full --memory 16m --memory-swap 16m "$img" sh -c '
+  dd if=/dev/zero of=/dev/shm/fill bs=1M count=15 2>/dev/null; exec sleep 600' >/dev/null
+# oom: a 32 MiB buffer under a 16 MiB limit, every second: dd is OOM-killed,
+# the shell survives -> container_oom_events_total grows -> ContainerOOMKilled.
+docker run -d --name oom --memory 16m --memory-swap 16m "$img" sh -c '
+  while true; do dd if=/dev/zero bs=32M count=1 2>/dev/null | tail -c 1 >/dev/null; sleep 1; done' >/dev/null
+
+# A fake Kubernetes pod, only on a machine that is not a Kubernetes node.
+k8s_note="no fake pod (this machine has /var/log/pods or kubepods: a real node?)"
+if [ ! -e /var/log/pods ] && [ ! -e /var/log/containers ] && [ ! -e /sys/fs/cgroup/memory/kubepods ] &&
+   [ ! -e /sys/fs/cgroup/kubepods ]; then
+  uid=0b8e2a9c-5d4f-4e3a-9b1c-7f6e5d4c3b2a
+  FAKE_K8S_CGROUPS=1
+  if docker run -d --name k8s_api_shop --cgroup-parent "/kubepods/besteffort/pod$uid" --network berth-dash \
+       --memory 32m --cpus 0.5 "$img" sh -c 'while true; do ping -c 1 peer >/dev/null 2>&1; sleep 0.5; done' >"$tmp/k8s.id"; then
+    cid=$(cat "$tmp/k8s.id")
+    FAKE_K8S_LOGS=1
+    mkdir -p "/var/log/pods/shop_api-0_$uid/api" /var/log/containers
+    : >"/var/log/pods/shop_api-0_$uid/api/0.log"
+    ln -s "/var/log/pods/shop_api-0_$uid/api/0.log" "/var/log/containers/api-0_shop_api-$cid.log"
+    k8s_note="fake pod shop/api-0 (container api) under kubepods/besteffort/pod$uid"
+  else
+    k8s_note="docker refused the kubepods cgroup parent"
+  fi
+fi
+
+berth_port=$(free_port)
+"$BERTH_BIN" serve --web.listen-address "127.0.0.1:$berth_port" --docker.socket "$BERTH_DOCKER_SOCKET" \
+  >"$tmp/berth.log" 2>&1 &
+BERTH_PID=$!
+wait_http "http://127.0.0.1:$berth_port/metrics" 20 ||
+  { echo "FAIL: berth serve did not answer"; tail -20 "$tmp/berth.log"; exit 1; }
+
+prom_port=$(free_port)
+cat >"$tmp/prometheus.yml" <<EOF
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+rule_files:
+$(for f in "$D"/rules/*.yml; do echo "  - $f"; done)
+scrape_configs:
+  - job_name: berth
+    static_configs:
+      - targets: ["127.0.0.1:$berth_port"]
+EOF
+promtool check config "$tmp/prometheus.yml" >"$tmp/promtool.out" 2>&1 ||
+  { echo "FAIL: promtool check config"; cat "$tmp/promtool.out"; exit 1; }
+prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
+  --web.listen-address="127.0.0.1:$prom_port" >"$tmp/prometheus.log" 2>&1 &
+PROM_PID=$!
+wait_http "http://127.0.0.1:$prom_port/-/ready" 30 ||
+  { echo "FAIL: prometheus did not become ready"; tail -20 "$tmp/prometheus.log"; exit 1; }
+echo "berth on :$berth_port, prometheus on :$prom_port; $k8s_note"
+
+# Substitutions as Grafana would make them for a 1 s scrape interval:
+# $__rate_interval = max(4 x scrape interval, $__interval + scrape interval).
+vars=(--var __rate_interval=10s --var __range=1m --var __interval=2s --var name=busy)
+dashboards=("$D"/grafana/*.json)
+
+start=$SECONDS
+sleep 30
+result=1
+while :; do
+  curl -fsS "http://127.0.0.1:$berth_port/metrics" >"$tmp/metrics.prom" 2>/dev/null
+  if grep -q '^container_last_seen{.*namespace=' "$tmp/metrics.prom"; then
+    run=("${dashboards[@]}")
+  else
+    run=()
+    for f in "${dashboards[@]}"; do
+      [[ $f == *kubernetes* ]] || run+=("$f")
+    done
+  fi
+  "$PY" "$D/tools/check_dashboards.py" "${vars[@]}" --live-metrics "$tmp/metrics.prom" \
+    --prometheus "http://127.0.0.1:$prom_port" --check-rule-health \
+    --expect-alert ContainerMemoryNearLimit --expect-alert ContainerOOMKilled \
+    "${run[@]}" >"$tmp/check.out" 2>&1
+  result=$?
+  [ "$result" -eq 0 ] && break
+  [ $((SECONDS - start)) -ge 100 ] && break
+  sleep 10
+done
+cat "$tmp/check.out"
+if [ ${#run[@]} -lt ${#dashboards[@]} ]; then
+  echo "SKIP berth-kubernetes.json: berth reports no container with namespace/pod/container labels ($k8s_note)"
+fi
+echo "elapsed $((SECONDS - start)) s after start of scraping"
+if [ "$result" -ne 0 ]; then
+  echo "--- berth log"; tail -20 "$tmp/berth.log"
+  echo "--- docker ps"; docker ps -a --format '{{.Names}} {{.Status}}'
+  echo "FAIL: dashboards/alerts live check"
+  exit 1
+fi
+echo "dashboards live check passed"
