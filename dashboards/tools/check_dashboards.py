@@ -15,6 +15,8 @@ Static checks (always):
   * a panel whose description says it "marks"/"follows" alert X has threshold
     steps equal to X's thresholds (fractions; also for percent units), and
     every alert comparing a berth:*ratio* recording rule is marked somewhere;
+  * the Container detail dashboard (--complete-uid) uses every container_*
+    family of the /metrics sample, and berth_container_info;
   * with --promtool: every query (variables substituted) parses. promtool has
     no parse-only command, so the queries are written as recording rules into
     a temporary rule file and checked with `promtool check rules`.
@@ -223,12 +225,14 @@ def threshold_steps(panel):
 
 
 def check_dashboard(path, known_metrics, rules, thresholds, problems, queries, marked, values):
+    """Checks one dashboard; returns (uid, set of metric names its queries use)."""
     where = os.path.basename(path)
+    used = set()
     try:
         d = json.load(open(path, encoding="utf-8"))
     except (OSError, ValueError) as e:
         problems.append(f"{where}: not valid JSON: {e}")
-        return
+        return None, used
     if d.get("schemaVersion") != 39:
         problems.append(f"{where}: schemaVersion is {d.get('schemaVersion')}, want 39")
     if "__inputs" in d:
@@ -254,6 +258,7 @@ def check_dashboard(path, known_metrics, rules, thresholds, problems, queries, m
     subst.update(values["user"])
 
     def use_query(expr, label, instant):
+        used.update(metric_names(expr))
         for name in sorted(metric_names(expr)):
             if name not in known_metrics and name not in rules and name not in PROMETHEUS_SERIES:
                 problems.append(f"{label}: metric {name} is not in the /metrics sample "
@@ -327,6 +332,7 @@ def check_dashboard(path, known_metrics, rules, thresholds, problems, queries, m
             if missing:
                 problems.append(f"{label}: thresholds {sorted(have)} lack alert {alert}'s "
                                 f"{missing} (unit {unit})")
+    return d.get("uid"), used
 
 
 def promtool_parse(promtool, queries, problems):
@@ -441,6 +447,8 @@ def main(argv):
     ap.add_argument("--prometheus", help="base URL of a Prometheus to run every query against")
     ap.add_argument("--live-metrics", help="the /metrics text that Prometheus scrapes (with --prometheus)")
     ap.add_argument("--expect-alert", action="append", default=[], help="alert that must be active (with --prometheus)")
+    ap.add_argument("--complete-uid", default="berth-container-detail",
+                    help="dashboard that must use every container_* family of the sample")
     ap.add_argument("--check-rule-health", action="store_true",
                     help="every rule loaded in that Prometheus must have health ok (with --prometheus)")
     ap.add_argument("--emit-queries", help="write the substituted queries as JSON to this file")
@@ -469,14 +477,17 @@ def main(argv):
     uids = {}
     for path in dashboards:
         before = len(queries)
-        check_dashboard(path, known, rules_by_name, thresholds, problems, queries, marked, values)
-        try:
-            uid = json.load(open(path, encoding="utf-8")).get("uid")
-            if uid in uids:
-                problems.append(f"{os.path.basename(path)}: uid {uid} also used by {uids[uid]}")
-            uids[uid] = os.path.basename(path)
-        except (OSError, ValueError):
-            pass
+        uid, used = check_dashboard(path, known, rules_by_name, thresholds, problems, queries,
+                                    marked, values)
+        if uid is not None and uid in uids:
+            problems.append(f"{os.path.basename(path)}: uid {uid} also used by {uids[uid]}")
+        uids[uid] = os.path.basename(path)
+        if uid == args.complete_uid:
+            # The per-container dashboard shows every container family berth exports.
+            missing = sorted(n for n in known if (n.startswith("container_") or n == "berth_container_info")
+                             and n not in used)
+            if missing:
+                problems.append(f"{os.path.basename(path)}: does not show {', '.join(missing)}")
         print(f"{os.path.basename(path)}: {len(queries) - before} queries")
     for alert, (_, series) in sorted(thresholds.items()):
         if series.startswith("berth:") and "ratio" in series and alert not in marked:
