@@ -1,0 +1,546 @@
+#include "exporter/container_families.h"
+
+#include <array>
+#include <chrono>
+#include <optional>
+#include <set>
+
+#include "exporter/prom_text.h"
+
+namespace berth::exporter {
+namespace {
+
+using collector::ContainerStats;
+using collector::kUnlimited;
+using collector::Snapshot;
+using prometheus::MetricType;
+
+constexpr MetricType kCounter = MetricType::Counter;
+constexpr MetricType kGauge = MetricType::Gauge;
+
+void Emit(SampleSink& sink, const std::optional<uint64_t>& value) {
+  if (value) sink.Add({}, *value);
+}
+
+void EmitSeconds(SampleSink& sink, const std::optional<uint64_t>& ns) {
+  if (ns) sink.Add({}, static_cast<double>(*ns) / 1e9);
+}
+
+// A limit where "unlimited" reads 0 (cAdvisor's convention).
+void EmitLimit(SampleSink& sink, const std::optional<uint64_t>& limit) {
+  if (limit) sink.Add({}, *limit == kUnlimited ? uint64_t{0} : *limit);
+}
+
+std::string DeviceName(const collector::BlockDeviceStats& device) {
+  if (!device.name.empty()) return "/dev/" + device.name;
+  return "/dev/block/" + std::to_string(device.major) + ":" + std::to_string(device.minor);
+}
+
+template <typename Field>
+void EmitPerDevice(const ContainerStats& c, SampleSink& sink, Field field) {
+  for (const auto& device : c.block_devices) {
+    const std::optional<uint64_t>& value = device.*field;
+    if (!value) continue;
+    const std::string name = DeviceName(device);
+    sink.Add({{"device", name}}, *value);
+  }
+}
+
+template <typename Field>
+void EmitPerInterface(const ContainerStats& c, SampleSink& sink, Field field) {
+  if (c.network_mode != collector::NetworkMode::kOwn) return;
+  for (const auto& interface : c.net_interfaces) {
+    if (interface.name == "lo") continue;
+    sink.Add({{"interface", interface.name}}, interface.*field);
+  }
+}
+
+void EmitPressure(SampleSink& sink, const std::optional<collector::PressureLine>& line) {
+  if (line) sink.Add({}, static_cast<double>(line->total_usec) / 1e6);
+}
+
+using collector::BlockDeviceStats;
+using collector::NetInterfaceStats;
+
+constexpr std::array kFamilies = {
+    // --- CPU ---------------------------------------------------------------
+    ContainerFamily{"container_cpu_usage_seconds_total", "Cumulative cpu time consumed in seconds.",
+                    kCounter, Group::kCpu,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      if (c.cpu.usage_ns) {
+                        s.Add({{"cpu", "total"}}, static_cast<double>(*c.cpu.usage_ns) / 1e9);
+                      }
+                    }},
+    ContainerFamily{"container_cpu_user_seconds_total",
+                    "Cumulative user cpu time consumed in seconds.", kCounter, Group::kCpu,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitSeconds(s, c.cpu.user_ns);
+                    }},
+    ContainerFamily{"container_cpu_system_seconds_total",
+                    "Cumulative system cpu time consumed in seconds.", kCounter, Group::kCpu,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitSeconds(s, c.cpu.system_ns);
+                    }},
+    ContainerFamily{"container_cpu_cfs_periods_total",
+                    "Number of elapsed enforcement period intervals.", kCounter, Group::kCpu,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.cpu.nr_periods);
+                    }},
+    ContainerFamily{"container_cpu_cfs_throttled_periods_total",
+                    "Number of throttled period intervals.", kCounter, Group::kCpu,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.cpu.nr_throttled);
+                    }},
+    ContainerFamily{"container_cpu_cfs_throttled_seconds_total",
+                    "Total time duration the container has been throttled.", kCounter,
+                    Group::kCpu,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitSeconds(s, c.cpu.throttled_ns);
+                    }},
+    // --- Limits ------------------------------------------------------------
+    ContainerFamily{"container_spec_cpu_quota",
+                    "CPU quota of the container (microseconds per period; absent when "
+                    "unlimited).",
+                    kGauge, Group::kSpec,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      if (c.cpu_limits.quota_us && *c.cpu_limits.quota_us != kUnlimited) {
+                        s.Add({}, *c.cpu_limits.quota_us);
+                      }
+                    }},
+    ContainerFamily{"container_spec_cpu_period", "CPU period of the container (microseconds).",
+                    kGauge, Group::kSpec,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.cpu_limits.period_us);
+                    }},
+    ContainerFamily{"container_spec_cpu_shares", "CPU share of the container.", kGauge,
+                    Group::kSpec,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.cpu_limits.shares);
+                    }},
+    ContainerFamily{"container_spec_memory_limit_bytes",
+                    "Memory limit for the container (0 = unlimited).", kGauge, Group::kSpec,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitLimit(s, c.memory.limit_bytes);
+                    }},
+    ContainerFamily{"container_spec_memory_swap_limit_bytes",
+                    "Memory swap limit for the container (0 = unlimited).", kGauge, Group::kSpec,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitLimit(s, c.memory.swap_limit_bytes);
+                    }},
+    ContainerFamily{"container_spec_memory_reservation_limit_bytes",
+                    "Memory reservation limit for the container (0 = none).", kGauge,
+                    Group::kSpec,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitLimit(s, c.memory.reservation_bytes);
+                    }},
+    // --- Memory ------------------------------------------------------------
+    ContainerFamily{"container_memory_usage_bytes",
+                    "Current memory usage in bytes, including all memory regardless of when it "
+                    "was accessed",
+                    kGauge, Group::kMemory,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.memory.usage_bytes);
+                    }},
+    ContainerFamily{"container_memory_working_set_bytes",
+                    "Current working set in bytes (usage - inactive_file).", kGauge,
+                    Group::kMemory,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      const auto& usage = c.memory.usage_bytes;
+                      if (!usage) return;
+                      const uint64_t inactive = c.memory.stat.inactive_file.value_or(0);
+                      s.Add({}, inactive < *usage ? *usage - inactive : uint64_t{0});
+                    }},
+    ContainerFamily{"container_memory_rss", "Size of RSS in bytes.", kGauge, Group::kMemory,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.memory.stat.anon);
+                    }},
+    ContainerFamily{"container_memory_cache", "Number of bytes of page cache memory.", kGauge,
+                    Group::kMemory,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.memory.stat.file);
+                    }},
+    ContainerFamily{"container_memory_swap", "Container swap usage in bytes.", kGauge,
+                    Group::kMemory,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.memory.swap_bytes ? c.memory.swap_bytes : c.memory.stat.swap);
+                    }},
+    ContainerFamily{"container_memory_mapped_file", "Size of memory mapped files in bytes.",
+                    kGauge, Group::kMemory,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.memory.stat.file_mapped);
+                    }},
+    ContainerFamily{"container_memory_max_usage_bytes", "Maximum memory usage recorded in bytes",
+                    kGauge, Group::kMemory,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.memory.peak_bytes);
+                    }},
+    ContainerFamily{"container_memory_failcnt", "Number of memory usage hits limits", kCounter,
+                    Group::kMemory,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.memory.failcnt);
+                    }},
+    ContainerFamily{"container_memory_failures_total",
+                    "Cumulative count of memory allocation failures.", kCounter, Group::kMemory,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      // memory.stat counts are hierarchical; cAdvisor reports them under
+                      // both scopes.
+                      for (const char* scope : {"container", "hierarchy"}) {
+                        if (c.memory.stat.pgfault) {
+                          s.Add({{"failure_type", "pgfault"}, {"scope", scope}},
+                                *c.memory.stat.pgfault);
+                        }
+                        if (c.memory.stat.pgmajfault) {
+                          s.Add({{"failure_type", "pgmajfault"}, {"scope", scope}},
+                                *c.memory.stat.pgmajfault);
+                        }
+                      }
+                    }},
+    ContainerFamily{"container_memory_events_high_total",
+                    "Number of times usage went over memory.high (memory.events high).",
+                    kCounter, Group::kMemory,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.memory.events.high);
+                    }},
+    ContainerFamily{"container_memory_events_max_total",
+                    "Number of times usage was about to go over the limit (memory.events max).",
+                    kCounter, Group::kMemory,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.memory.events.max);
+                    }},
+    ContainerFamily{"container_oom_events_total",
+                    "Count of out of memory events observed for the container (OOM kills).",
+                    kCounter, Group::kMemory,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.memory.events.oom_kill);
+                    }},
+    // --- Block IO ----------------------------------------------------------
+    ContainerFamily{"container_fs_reads_bytes_total", "Cumulative count of bytes read", kCounter,
+                    Group::kIo,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPerDevice(c, s, &BlockDeviceStats::read_bytes);
+                    }},
+    ContainerFamily{"container_fs_writes_bytes_total", "Cumulative count of bytes written",
+                    kCounter, Group::kIo,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPerDevice(c, s, &BlockDeviceStats::write_bytes);
+                    }},
+    ContainerFamily{"container_fs_reads_total", "Cumulative count of reads completed", kCounter,
+                    Group::kIo,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPerDevice(c, s, &BlockDeviceStats::read_ios);
+                    }},
+    ContainerFamily{"container_fs_writes_total", "Cumulative count of writes completed",
+                    kCounter, Group::kIo,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPerDevice(c, s, &BlockDeviceStats::write_ios);
+                    }},
+    ContainerFamily{"container_blkio_device_usage_total", "Blkio Device bytes usage", kCounter,
+                    Group::kBlkio,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      for (const auto& device : c.block_devices) {
+                        const std::string name = DeviceName(device);
+                        const std::string major = std::to_string(device.major);
+                        const std::string minor = std::to_string(device.minor);
+                        if (device.read_bytes) {
+                          s.Add({{"device", name},
+                                 {"major", major},
+                                 {"minor", minor},
+                                 {"operation", "Read"}},
+                                *device.read_bytes);
+                        }
+                        if (device.write_bytes) {
+                          s.Add({{"device", name},
+                                 {"major", major},
+                                 {"minor", minor},
+                                 {"operation", "Write"}},
+                                *device.write_bytes);
+                        }
+                      }
+                    }},
+    // --- Network -----------------------------------------------------------
+    ContainerFamily{"container_network_receive_bytes_total", "Cumulative count of bytes received",
+                    kCounter, Group::kNetwork,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPerInterface(c, s, &NetInterfaceStats::rx_bytes);
+                    }},
+    ContainerFamily{"container_network_receive_packets_total",
+                    "Cumulative count of packets received", kCounter, Group::kNetwork,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPerInterface(c, s, &NetInterfaceStats::rx_packets);
+                    }},
+    ContainerFamily{"container_network_receive_errors_total",
+                    "Cumulative count of errors encountered while receiving", kCounter,
+                    Group::kNetwork,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPerInterface(c, s, &NetInterfaceStats::rx_errors);
+                    }},
+    ContainerFamily{"container_network_receive_packets_dropped_total",
+                    "Cumulative count of packets dropped while receiving", kCounter,
+                    Group::kNetwork,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPerInterface(c, s, &NetInterfaceStats::rx_dropped);
+                    }},
+    ContainerFamily{"container_network_transmit_bytes_total",
+                    "Cumulative count of bytes transmitted", kCounter, Group::kNetwork,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPerInterface(c, s, &NetInterfaceStats::tx_bytes);
+                    }},
+    ContainerFamily{"container_network_transmit_packets_total",
+                    "Cumulative count of packets transmitted", kCounter, Group::kNetwork,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPerInterface(c, s, &NetInterfaceStats::tx_packets);
+                    }},
+    ContainerFamily{"container_network_transmit_errors_total",
+                    "Cumulative count of errors encountered while transmitting", kCounter,
+                    Group::kNetwork,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPerInterface(c, s, &NetInterfaceStats::tx_errors);
+                    }},
+    ContainerFamily{"container_network_transmit_packets_dropped_total",
+                    "Cumulative count of packets dropped while transmitting", kCounter,
+                    Group::kNetwork,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPerInterface(c, s, &NetInterfaceStats::tx_dropped);
+                    }},
+    // --- Pressure (PSI) ----------------------------------------------------
+    ContainerFamily{"container_pressure_cpu_waiting_seconds_total",
+                    "Total time duration tasks in the container have waited due to CPU "
+                    "congestion.",
+                    kCounter, Group::kPressure,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPressure(s, c.cpu_pressure.some);
+                    }},
+    ContainerFamily{"container_pressure_cpu_stalled_seconds_total",
+                    "Total time duration no tasks in the container could make progress due to "
+                    "CPU congestion.",
+                    kCounter, Group::kPressure,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPressure(s, c.cpu_pressure.full);
+                    }},
+    ContainerFamily{"container_pressure_memory_waiting_seconds_total",
+                    "Total time duration tasks in the container have waited due to memory "
+                    "congestion.",
+                    kCounter, Group::kPressure,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPressure(s, c.memory_pressure.some);
+                    }},
+    ContainerFamily{"container_pressure_memory_stalled_seconds_total",
+                    "Total time duration no tasks in the container could make progress due to "
+                    "memory congestion.",
+                    kCounter, Group::kPressure,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPressure(s, c.memory_pressure.full);
+                    }},
+    ContainerFamily{"container_pressure_io_waiting_seconds_total",
+                    "Total time duration tasks in the container have waited due to IO "
+                    "congestion.",
+                    kCounter, Group::kPressure,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPressure(s, c.io_pressure.some);
+                    }},
+    ContainerFamily{"container_pressure_io_stalled_seconds_total",
+                    "Total time duration no tasks in the container could make progress due to "
+                    "IO congestion.",
+                    kCounter, Group::kPressure,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitPressure(s, c.io_pressure.full);
+                    }},
+    // --- Processes ---------------------------------------------------------
+    ContainerFamily{"container_processes", "Number of processes running inside the container.",
+                    kGauge, Group::kProcesses,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.pids_current);
+                    }},
+    ContainerFamily{"container_threads", "Number of threads running inside the container",
+                    kGauge, Group::kProcesses,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      Emit(s, c.threads);
+                    }},
+    ContainerFamily{"container_threads_max",
+                    "Maximum number of threads allowed inside the container, infinity if value "
+                    "is zero",
+                    kGauge, Group::kProcesses,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      EmitLimit(s, c.pids_max);
+                    }},
+    // --- Lifecycle ---------------------------------------------------------
+    ContainerFamily{"container_start_time_seconds",
+                    "Start time of the container since unix epoch in seconds.", kGauge,
+                    Group::kAlways,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      if (c.identity.start_time_seconds) {
+                        s.Add({}, *c.identity.start_time_seconds);
+                      }
+                    }},
+    ContainerFamily{"container_last_seen", "Last time a container was seen by the exporter",
+                    kGauge, Group::kAlways,
+                    [](const ContainerStats&, const Snapshot& snapshot, SampleSink& s) {
+                      const auto since_epoch = snapshot.wall_time.time_since_epoch();
+                      s.Add({}, static_cast<double>(
+                                    std::chrono::duration_cast<std::chrono::seconds>(since_epoch)
+                                        .count()));
+                    }},
+    ContainerFamily{"berth_container_info",
+                    "Identity of a container seen by berth (value 1), for joins.", kGauge,
+                    Group::kInfo,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      s.Add({{"runtime", collector::RuntimeName(c.identity.runtime)}},
+                            uint64_t{1});
+                    }},
+};
+
+// Writes samples straight into the exposition buffer.
+class TextSink : public SampleSink {
+ public:
+  explicit TextSink(std::string& out) : out_(out) {}
+  void Begin(std::string_view family, std::string_view base_labels) {
+    family_ = family;
+    base_ = base_labels;
+  }
+  void Add(std::initializer_list<ExtraLabel> labels, double value) override {
+    Head(labels);
+    AppendSampleValue(out_, value);
+    out_.push_back('\n');
+  }
+  void Add(std::initializer_list<ExtraLabel> labels, uint64_t value) override {
+    Head(labels);
+    AppendSampleValue(out_, value);
+    out_.push_back('\n');
+  }
+
+ private:
+  void Head(std::initializer_list<ExtraLabel> labels) {
+    out_.append(family_);
+    if (base_.empty() && labels.size() == 0) {
+      out_.push_back(' ');
+      return;
+    }
+    out_.push_back('{');
+    out_.append(base_);
+    bool first = base_.empty();
+    for (const ExtraLabel& label : labels) {
+      if (!first) out_.push_back(',');
+      first = false;
+      AppendLabel(out_, label.name, label.value);
+    }
+    out_.append("} ");
+  }
+
+  std::string& out_;
+  std::string_view family_;
+  std::string_view base_;
+};
+
+// Builds prometheus::ClientMetric objects (the reference model).
+class FamilySink : public SampleSink {
+ public:
+  FamilySink(prometheus::MetricFamily& family, const LabelPairs& base)
+      : family_(family), base_(base) {}
+  void Add(std::initializer_list<ExtraLabel> labels, double value) override {
+    prometheus::ClientMetric& metric = New(labels);
+    if (family_.type == MetricType::Counter) {
+      metric.counter.value = value;
+    } else {
+      metric.gauge.value = value;
+    }
+  }
+  void Add(std::initializer_list<ExtraLabel> labels, uint64_t value) override {
+    Add(labels, static_cast<double>(value));
+  }
+
+ private:
+  prometheus::ClientMetric& New(std::initializer_list<ExtraLabel> labels) {
+    prometheus::ClientMetric& metric = family_.metric.emplace_back();
+    for (const auto& [name, value] : base_) metric.label.push_back({name, value});
+    for (const ExtraLabel& label : labels) {
+      metric.label.push_back({std::string(label.name), std::string(label.value)});
+    }
+    return metric;
+  }
+
+  prometheus::MetricFamily& family_;
+  const LabelPairs& base_;
+};
+
+bool Enabled(const ContainerFamily& family, const FamilyOptions& options) {
+  return family.group == Group::kAlways || !Contains(options.disabled, family.group);
+}
+
+}  // namespace
+
+std::span<const ContainerFamily> ContainerFamilies() { return kFamilies; }
+
+LabelPairs ContainerLabels(const ContainerStats& container, const FamilyOptions& options) {
+  const collector::ContainerIdentity& identity = container.identity;
+  LabelPairs labels;
+  labels.reserve(6 + options.label_allowlist.size());
+  labels.emplace_back("id", identity.cgroup_path);
+  labels.emplace_back("name", identity.name);
+  labels.emplace_back("image", identity.image);
+  if (!identity.k8s_pod.empty() || !identity.k8s_namespace.empty()) {
+    labels.emplace_back("namespace", identity.k8s_namespace);
+    labels.emplace_back("pod", identity.k8s_pod);
+    labels.emplace_back("container", identity.k8s_container);
+  }
+  std::set<std::string> seen;
+  for (const std::string& key : options.label_allowlist) {
+    auto it = identity.labels.find(key);
+    if (it == identity.labels.end() || it->second.empty()) continue;
+    std::string name = ContainerLabelName(key);
+    if (!seen.insert(name).second) continue;  // two keys sanitise alike: first wins
+    labels.emplace_back(std::move(name), it->second);
+  }
+  return labels;
+}
+
+void AppendContainerFamilies(const Snapshot& snapshot, const FamilyOptions& options,
+                             std::string& out) {
+  // Each container's label string, built and escaped once.
+  std::vector<std::string> base_labels;
+  base_labels.reserve(snapshot.containers.size());
+  for (const ContainerStats& container : snapshot.containers) {
+    std::string text;
+    for (const auto& [name, value] : ContainerLabels(container, options)) {
+      if (!text.empty()) text.push_back(',');
+      AppendLabel(text, name, value);
+    }
+    base_labels.push_back(std::move(text));
+  }
+  TextSink sink(out);
+  for (const ContainerFamily& family : kFamilies) {
+    if (!Enabled(family, options)) continue;
+    const size_t header_at = out.size();
+    AppendFamilyHeader(out, family.name, family.help, family.type);
+    const size_t samples_at = out.size();
+    for (size_t i = 0; i < snapshot.containers.size(); ++i) {
+      sink.Begin(family.name, base_labels[i]);
+      family.emit(snapshot.containers[i], snapshot, sink);
+    }
+    if (out.size() == samples_at) out.resize(header_at);  // no samples: no family
+  }
+}
+
+std::vector<prometheus::MetricFamily> ContainerMetricFamilies(const Snapshot& snapshot,
+                                                              const FamilyOptions& options) {
+  std::vector<LabelPairs> labels;
+  labels.reserve(snapshot.containers.size());
+  for (const ContainerStats& container : snapshot.containers) {
+    labels.push_back(ContainerLabels(container, options));
+  }
+  std::vector<prometheus::MetricFamily> families;
+  for (const ContainerFamily& family : kFamilies) {
+    if (!Enabled(family, options)) continue;
+    prometheus::MetricFamily built;
+    built.name = std::string(family.name);
+    built.help = std::string(family.help);
+    built.type = family.type;
+    for (size_t i = 0; i < snapshot.containers.size(); ++i) {
+      FamilySink sink(built, labels[i]);
+      family.emit(snapshot.containers[i], snapshot, sink);
+    }
+    if (!built.metric.empty()) families.push_back(std::move(built));
+  }
+  return families;
+}
+
+}  // namespace berth::exporter

@@ -1,0 +1,81 @@
+// The cAdvisor-compatible container_* metric families: one table entry per
+// family (name, help, type, switchable group) with a function that emits that
+// family's samples for one container. Both renderers walk the same table:
+//   - AppendContainerFamilies() writes text straight into a buffer, with each
+//     container's label string built and escaped once (the scrape path);
+//   - ContainerMetricFamilies() builds prometheus::MetricFamily objects (the
+//     reference model: TextSerializer over it gives byte-identical text,
+//     which tests/exporter/text_equivalence_test.cc checks).
+// Labels on every sample: id (cgroup path), name, image; plus namespace, pod,
+// container for Kubernetes containers; plus container_label_<key> for each
+// --collector.label-allowlist key the container carries. Absent figures emit
+// no sample; a family with no sample at all is left out entirely.
+//
+// Pure functions of the Snapshot; thread-safe.
+#ifndef BERTH_EXPORTER_CONTAINER_FAMILIES_H_
+#define BERTH_EXPORTER_CONTAINER_FAMILIES_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <prometheus/metric_family.h>
+
+#include "collector/snapshot.h"
+#include "exporter/collector_groups.h"
+
+namespace berth::exporter {
+
+// A sample's own label beyond the container's labels ({cpu="total"} …).
+struct ExtraLabel {
+  std::string_view name;
+  std::string_view value;
+};
+
+// Receives the samples of one family for one container.
+class SampleSink {
+ public:
+  virtual ~SampleSink() = default;
+  virtual void Add(std::initializer_list<ExtraLabel> labels, double value) = 0;
+  virtual void Add(std::initializer_list<ExtraLabel> labels, uint64_t value) = 0;
+};
+
+struct ContainerFamily {
+  std::string_view name;
+  std::string_view help;
+  prometheus::MetricType type;
+  Group group;
+  void (*emit)(const collector::ContainerStats& container, const collector::Snapshot& snapshot,
+               SampleSink& sink);
+};
+
+// Every container family, in exposition order.
+std::span<const ContainerFamily> ContainerFamilies();
+
+struct FamilyOptions {
+  // Runtime label keys exported as container_label_<sanitised key>.
+  std::vector<std::string> label_allowlist;
+  GroupSet disabled;
+};
+
+using LabelPairs = std::vector<std::pair<std::string, std::string>>;
+
+// The labels every sample of `container` carries, in order.
+LabelPairs ContainerLabels(const collector::ContainerStats& container,
+                           const FamilyOptions& options);
+
+// Appends all enabled container families of `snapshot` as exposition text.
+void AppendContainerFamilies(const collector::Snapshot& snapshot, const FamilyOptions& options,
+                             std::string& out);
+
+// The same families as prometheus-cpp objects.
+std::vector<prometheus::MetricFamily> ContainerMetricFamilies(const collector::Snapshot& snapshot,
+                                                              const FamilyOptions& options);
+
+}  // namespace berth::exporter
+
+#endif  // BERTH_EXPORTER_CONTAINER_FAMILIES_H_

@@ -1,0 +1,204 @@
+#include "exporter/self_metrics.h"
+
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <chrono>
+#include <string>
+
+#include "collector/root_fs.h"
+
+#ifndef BERTH_VERSION
+#define BERTH_VERSION "unknown"
+#endif
+#ifndef BERTH_REVISION
+#define BERTH_REVISION "unknown"
+#endif
+
+namespace berth::exporter {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+MetricFamily Family(const char* name, const char* help, MetricType type) {
+  MetricFamily family;
+  family.name = name;
+  family.help = help;
+  family.type = type;
+  return family;
+}
+
+void AddGauge(MetricFamily& family, double value, std::vector<ClientMetric::Label> labels = {}) {
+  ClientMetric& metric = family.metric.emplace_back();
+  metric.label = std::move(labels);
+  metric.gauge.value = value;
+}
+
+void AddCounter(MetricFamily& family, double value, std::vector<ClientMetric::Label> labels = {}) {
+  ClientMetric& metric = family.metric.emplace_back();
+  metric.label = std::move(labels);
+  metric.counter.value = value;
+}
+
+bool ParseU64(std::string_view text, uint64_t* value) {
+  auto result = std::from_chars(text.data(), text.data() + text.size(), *value);
+  return result.ec == std::errc() && result.ptr == text.data() + text.size();
+}
+
+std::optional<double> CountOpenFds() {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return std::nullopt;
+  uint64_t count = 0;
+  while (const dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] != '.') ++count;
+  }
+  closedir(dir);
+  return static_cast<double>(count > 0 ? count - 1 : 0);  // minus the DIR's own fd
+}
+
+}  // namespace
+
+std::vector<MetricFamily> BerthFamilies(const collector::Snapshot& snapshot,
+                                        const collector::ErrorCounts& error_totals) {
+  std::vector<MetricFamily> families;
+  MetricFamily build = Family("berth_build_info",
+                              "A metric with a constant '1' value labeled by version and "
+                              "revision from which berth was built.",
+                              MetricType::Gauge);
+  AddGauge(build, 1, {{"revision", BERTH_REVISION}, {"version", BERTH_VERSION}});
+  families.push_back(std::move(build));
+
+  MetricFamily duration = Family("berth_collector_duration_seconds",
+                                 "Duration of the last collection of container statistics.",
+                                 MetricType::Gauge);
+  AddGauge(duration, std::chrono::duration<double>(snapshot.collect_duration).count());
+  families.push_back(std::move(duration));
+
+  MetricFamily errors = Family("berth_collector_errors_total",
+                               "Errors met while collecting (unreadable or malformed files, "
+                               "failed metadata lookups), by source.",
+                               MetricType::Counter);
+  for (const auto& [source, count] : error_totals) {
+    AddCounter(errors, static_cast<double>(count), {{"source", source}});
+  }
+  families.push_back(std::move(errors));
+
+  MetricFamily containers =
+      Family("berth_containers", "Containers seen in the last collection.", MetricType::Gauge);
+  AddGauge(containers, static_cast<double>(snapshot.containers.size()));
+  families.push_back(std::move(containers));
+  return families;
+}
+
+std::vector<MetricFamily> MachineFamilies(const collector::HostFacts& host) {
+  std::vector<MetricFamily> families;
+  if (host.online_cpus) {
+    MetricFamily cores =
+        Family("machine_cpu_cores", "Number of logical CPU cores.", MetricType::Gauge);
+    AddGauge(cores, *host.online_cpus);
+    families.push_back(std::move(cores));
+  }
+  if (host.mem_total_bytes) {
+    MetricFamily memory = Family("machine_memory_bytes",
+                                 "Amount of memory installed on the machine.", MetricType::Gauge);
+    AddGauge(memory, static_cast<double>(*host.mem_total_bytes));
+    families.push_back(std::move(memory));
+  }
+  return families;
+}
+
+std::optional<ProcStatFields> ParseProcPidStat(std::string_view text) {
+  const size_t close = text.rfind(')');
+  if (close == std::string_view::npos) return std::nullopt;
+  std::string_view rest = text.substr(close + 1);
+  // Fields after comm, 1-based from "state" (field 3 of the whole line).
+  std::vector<std::string_view> fields;
+  size_t pos = 0;
+  while (pos < rest.size()) {
+    while (pos < rest.size() && (rest[pos] == ' ' || rest[pos] == '\n')) ++pos;
+    const size_t start = pos;
+    while (pos < rest.size() && rest[pos] != ' ' && rest[pos] != '\n') ++pos;
+    if (pos > start) fields.push_back(rest.substr(start, pos - start));
+  }
+  // Line fields: 14 utime, 15 stime, 22 starttime, 23 vsize, 24 rss; the
+  // vector starts at field 3.
+  if (fields.size() < 22) return std::nullopt;
+  ProcStatFields out;
+  if (!ParseU64(fields[14 - 3], &out.utime_ticks) || !ParseU64(fields[15 - 3], &out.stime_ticks) ||
+      !ParseU64(fields[22 - 3], &out.start_time_ticks) ||
+      !ParseU64(fields[23 - 3], &out.vsize_bytes) || !ParseU64(fields[24 - 3], &out.rss_pages)) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<uint64_t> ParseBootTime(std::string_view proc_stat) {
+  size_t pos = 0;
+  while (pos < proc_stat.size()) {
+    size_t end = proc_stat.find('\n', pos);
+    if (end == std::string_view::npos) end = proc_stat.size();
+    std::string_view line = proc_stat.substr(pos, end - pos);
+    if (line.substr(0, 6) == "btime ") {
+      uint64_t value = 0;
+      if (ParseU64(line.substr(6), &value)) return value;
+      return std::nullopt;
+    }
+    pos = end + 1;
+  }
+  return std::nullopt;
+}
+
+std::vector<MetricFamily> ProcessCollector::Collect() const {
+  std::vector<MetricFamily> families;
+  const auto stat_text = collector::ReadWholeFile("/proc/self/stat");
+  const std::optional<ProcStatFields> stat =
+      stat_text ? ParseProcPidStat(*stat_text) : std::nullopt;
+  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  const double page_size = static_cast<double>(sysconf(_SC_PAGESIZE));
+  if (stat) {
+    MetricFamily cpu = Family("process_cpu_seconds_total",
+                              "Total user and system CPU time spent in seconds.",
+                              MetricType::Counter);
+    AddCounter(cpu, static_cast<double>(stat->utime_ticks + stat->stime_ticks) / ticks);
+    families.push_back(std::move(cpu));
+  }
+  if (auto fds = CountOpenFds()) {
+    MetricFamily open =
+        Family("process_open_fds", "Number of open file descriptors.", MetricType::Gauge);
+    AddGauge(open, *fds);
+    families.push_back(std::move(open));
+  }
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    MetricFamily max =
+        Family("process_max_fds", "Maximum number of open file descriptors.", MetricType::Gauge);
+    AddGauge(max, limit.rlim_cur == RLIM_INFINITY ? 0.0 : static_cast<double>(limit.rlim_cur));
+    families.push_back(std::move(max));
+  }
+  if (stat) {
+    MetricFamily virt = Family("process_virtual_memory_bytes", "Virtual memory size in bytes.",
+                               MetricType::Gauge);
+    AddGauge(virt, static_cast<double>(stat->vsize_bytes));
+    families.push_back(std::move(virt));
+    MetricFamily rss = Family("process_resident_memory_bytes",
+                              "Resident memory size in bytes.", MetricType::Gauge);
+    AddGauge(rss, static_cast<double>(stat->rss_pages) * page_size);
+    families.push_back(std::move(rss));
+    const auto proc_stat = collector::ReadWholeFile("/proc/stat");
+    if (auto boot = proc_stat ? ParseBootTime(*proc_stat) : std::nullopt) {
+      MetricFamily start = Family("process_start_time_seconds",
+                                  "Start time of the process since unix epoch in seconds.",
+                                  MetricType::Gauge);
+      AddGauge(start, static_cast<double>(*boot) +
+                          static_cast<double>(stat->start_time_ticks) / ticks);
+      families.push_back(std::move(start));
+    }
+  }
+  return families;
+}
+
+}  // namespace berth::exporter

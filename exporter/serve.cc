@@ -1,0 +1,123 @@
+#include "exporter/serve.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "exporter/basic_auth.h"
+#include "exporter/collector_groups.h"
+#include "exporter/http_handlers.h"
+#include "exporter/http_server.h"
+#include "exporter/listen_address.h"
+#include "exporter/log_setup.h"
+#include "exporter/web_config.h"
+
+namespace berth::exporter {
+namespace {
+
+int Fail(const std::string& why) {
+  std::fprintf(stderr, "berth serve: %s\n", why.c_str());
+  return 1;
+}
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+}  // namespace
+
+std::string ValidateServeOptions(const ServeOptions& options) {
+  std::string error;
+  if (options.log_level != "debug" && options.log_level != "info" &&
+      options.log_level != "warn" && options.log_level != "error") {
+    return "invalid --log.level \"" + options.log_level + "\" (debug, info, warn, error)";
+  }
+  if (options.log_format != "logfmt" && options.log_format != "json") {
+    return "invalid --log.format \"" + options.log_format + "\" (logfmt, json)";
+  }
+  if (!ParseGroups(options.disabled_groups, &error)) return "--collector.disable: " + error;
+  const std::string& path = options.telemetry_path;
+  if (path.empty() || path.front() != '/') {
+    return "--web.telemetry-path must start with '/' (got \"" + path + "\")";
+  }
+  if (path == "/" || path == "/healthz" || path.rfind("/api/", 0) == 0) {
+    return "--web.telemetry-path \"" + path + "\" collides with another endpoint";
+  }
+  if (options.listen_addresses.empty()) return "no --web.listen-address given";
+  for (const std::string& text : options.listen_addresses) {
+    if (!ParseListenAddress(text, &error)) return error;
+  }
+  return "";
+}
+
+int RunServe(const ServeOptions& options, SnapshotSource& source) {
+  if (std::string why = ValidateServeOptions(options); !why.empty()) return Fail(why);
+  std::string error;
+  if (!ConfigureLogging(options.log_level, options.log_format, &error)) return Fail(error);
+
+  WebConfig web_config;
+  if (!options.web_config_file.empty()) {
+    std::optional<WebConfig> loaded = LoadWebConfig(options.web_config_file, &error);
+    if (!loaded) return Fail(error);
+    web_config = std::move(*loaded);
+  }
+
+  FamilyOptions families;
+  families.disabled = *ParseGroups(options.disabled_groups, &error);
+  for (const std::string& entry : options.label_allowlist) {
+    std::stringstream stream(entry);
+    std::string key;
+    while (std::getline(stream, key, ',')) {
+      if (!key.empty()) families.label_allowlist.push_back(key);
+    }
+  }
+
+  // Block the stop signals before any thread starts, so only sigwait sees them.
+  sigset_t stop_signals, previous_mask;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, &previous_mask);
+  struct RestoreMask {
+    sigset_t mask;
+    ~RestoreMask() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
+  } restore{previous_mask};
+
+  SharedCollection collection(source, options.share_window);
+  HttpHandlers handlers(collection, families, options.telemetry_path);
+  BasicAuth auth(web_config.basic_auth_users);
+  HttpServer server(handlers, auth, web_config.tls);
+  for (const std::string& text : options.listen_addresses) {
+    const std::optional<ListenAddress> address = ParseListenAddress(text, &error);
+    if (!server.Bind(*address, &error)) return Fail(error);
+  }
+
+  std::atomic<bool> listener_died{false};
+  const pthread_t main_thread = pthread_self();
+  server.Start([&listener_died, main_thread] {
+    listener_died = true;
+    pthread_kill(main_thread, SIGTERM);
+  });
+  spdlog::info("berth serve listening on {} (telemetry path {}, tls {}, basic auth {})",
+               Join(server.bound()), options.telemetry_path, server.tls() ? "on" : "off",
+               auth.enabled() ? "on" : "off");
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  if (listener_died) {
+    spdlog::error("a listener stopped unexpectedly; shutting down");
+  } else {
+    spdlog::info("received signal {}, shutting down", signal_number);
+  }
+  server.Stop();
+  return listener_died ? 1 : 0;
+}
+
+}  // namespace berth::exporter

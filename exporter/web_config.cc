@@ -1,0 +1,142 @@
+#include "exporter/web_config.h"
+
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include <yaml-cpp/yaml.h>
+
+#include "collector/root_fs.h"
+
+namespace berth::exporter {
+namespace {
+
+struct ParseError {
+  std::string message;
+};
+
+std::string Resolve(const std::string& base_dir, const std::string& file) {
+  if (file.empty() || file.front() == '/' || base_dir.empty()) return file;
+  return base_dir + "/" + file;
+}
+
+void CheckKeys(const YAML::Node& node, const char* where, const std::set<std::string>& known) {
+  if (!node.IsMap()) throw ParseError{std::string(where) + " must be a mapping"};
+  for (const auto& item : node) {
+    const std::string key = item.first.as<std::string>();
+    if (!known.count(key)) throw ParseError{"unknown field \"" + key + "\" in " + where};
+  }
+}
+
+std::string Scalar(const YAML::Node& node, const char* key) {
+  if (!node.IsScalar()) throw ParseError{std::string(key) + " must be a string"};
+  return node.as<std::string>();
+}
+
+ClientAuth ParseClientAuth(const std::string& text) {
+  if (text.empty() || text == "NoClientCert") return ClientAuth::kNoClientCert;
+  if (text == "RequestClientCert") return ClientAuth::kRequestClientCert;
+  if (text == "RequireAnyClientCert") return ClientAuth::kRequireAnyClientCert;
+  if (text == "VerifyClientCertIfGiven") return ClientAuth::kVerifyClientCertIfGiven;
+  if (text == "RequireAndVerifyClientCert") return ClientAuth::kRequireAndVerifyClientCert;
+  throw ParseError{"invalid client_auth_type \"" + text + "\""};
+}
+
+int ParseTlsVersion(const std::string& text, const char* key) {
+  if (text == "TLS10") return 0x0301;
+  if (text == "TLS11") return 0x0302;
+  if (text == "TLS12") return 0x0303;
+  if (text == "TLS13") return 0x0304;
+  throw ParseError{std::string("invalid ") + key + " \"" + text +
+                   "\" (TLS10, TLS11, TLS12 or TLS13)"};
+}
+
+TlsConfig ParseTls(const YAML::Node& node, const std::string& base_dir) {
+  CheckKeys(node, "tls_server_config",
+            {"cert_file", "key_file", "client_ca_file", "client_auth_type", "min_version",
+             "max_version", "cipher_suites", "curve_preferences", "prefer_server_cipher_suites",
+             "client_allowed_sans"});
+  TlsConfig tls;
+  if (node["cert_file"]) tls.cert_file = Resolve(base_dir, Scalar(node["cert_file"], "cert_file"));
+  if (node["key_file"]) tls.key_file = Resolve(base_dir, Scalar(node["key_file"], "key_file"));
+  if (node["client_ca_file"]) {
+    tls.client_ca_file = Resolve(base_dir, Scalar(node["client_ca_file"], "client_ca_file"));
+  }
+  if (node["client_auth_type"]) {
+    tls.client_auth = ParseClientAuth(Scalar(node["client_auth_type"], "client_auth_type"));
+  }
+  if (node["min_version"]) {
+    tls.min_version = ParseTlsVersion(Scalar(node["min_version"], "min_version"), "min_version");
+  }
+  if (node["max_version"]) {
+    tls.max_version = ParseTlsVersion(Scalar(node["max_version"], "max_version"), "max_version");
+  }
+  if (tls.cert_file.empty()) throw ParseError{"tls_server_config: missing cert_file"};
+  if (tls.key_file.empty()) throw ParseError{"tls_server_config: missing key_file"};
+  if (!tls.client_ca_file.empty() && tls.client_auth == ClientAuth::kNoClientCert) {
+    throw ParseError{"tls_server_config: client_ca_file given without a client_auth_type"};
+  }
+  if (tls.client_ca_file.empty() && (tls.client_auth == ClientAuth::kVerifyClientCertIfGiven ||
+                                     tls.client_auth == ClientAuth::kRequireAndVerifyClientCert)) {
+    throw ParseError{"tls_server_config: client_auth_type needs a client_ca_file"};
+  }
+  if (tls.max_version != 0 && tls.max_version < tls.min_version) {
+    throw ParseError{"tls_server_config: max_version is below min_version"};
+  }
+  return tls;
+}
+
+}  // namespace
+
+std::optional<WebConfig> ParseWebConfig(std::string_view yaml, const std::string& base_dir,
+                                        std::string* error) {
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml));
+    WebConfig config;
+    if (root.IsNull()) return config;
+    CheckKeys(root, "the web config", {"tls_server_config", "http_server_config",
+                                       "basic_auth_users"});
+    const YAML::Node tls = root["tls_server_config"];
+    if (tls && !tls.IsNull() && tls.size() > 0) config.tls = ParseTls(tls, base_dir);
+    const YAML::Node http = root["http_server_config"];
+    if (http && !http.IsNull()) CheckKeys(http, "http_server_config", {"http2", "headers"});
+    const YAML::Node users = root["basic_auth_users"];
+    if (users && !users.IsNull()) {
+      if (!users.IsMap()) throw ParseError{"basic_auth_users must be a mapping"};
+      for (const auto& item : users) {
+        const std::string user = item.first.as<std::string>();
+        const std::string hash = Scalar(item.second, "basic_auth_users value");
+        if (user.find(':') != std::string::npos) {
+          throw ParseError{"basic_auth_users: user name \"" + user + "\" contains ':'"};
+        }
+        if (hash.rfind("$2", 0) != 0) {
+          throw ParseError{"basic_auth_users: the password of \"" + user +
+                           "\" is not a bcrypt hash"};
+        }
+        config.basic_auth_users[user] = hash;
+      }
+    }
+    return config;
+  } catch (const ParseError& e) {
+    if (error) *error = e.message;
+  } catch (const YAML::Exception& e) {
+    if (error) *error = std::string("YAML: ") + e.what();
+  }
+  return std::nullopt;
+}
+
+std::optional<WebConfig> LoadWebConfig(const std::string& path, std::string* error) {
+  const std::optional<std::string> text = collector::ReadWholeFile(path);
+  if (!text) {
+    if (error) *error = "cannot read web config file " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  const size_t slash = path.rfind('/');
+  const std::string base_dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  std::string why;
+  std::optional<WebConfig> config = ParseWebConfig(*text, base_dir.empty() ? "/" : base_dir, &why);
+  if (!config && error) *error = "web config file " + path + ": " + why;
+  return config;
+}
+
+}  // namespace berth::exporter
