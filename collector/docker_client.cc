@@ -1,0 +1,106 @@
+#include "collector/docker_client.h"
+
+#include <curl/curl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+namespace berth::collector {
+namespace {
+
+struct BodySink {
+  std::string* body;
+  size_t max_bytes;
+  bool overflowed = false;
+};
+
+size_t WriteBody(char* data, size_t size, size_t count, void* user) {
+  auto* sink = static_cast<BodySink*>(user);
+  size_t n = size * count;
+  if (sink->body->size() + n > sink->max_bytes) {
+    sink->overflowed = true;
+    return 0;  // makes curl fail with CURLE_WRITE_ERROR
+  }
+  sink->body->append(data, n);
+  return n;
+}
+
+void GlobalInitOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+DockerClient::DockerClient(DockerClientOptions options) : options_(std::move(options)) {
+  GlobalInitOnce();
+  curl_ = curl_easy_init();
+}
+
+DockerClient::~DockerClient() {
+  if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+DockerResponse DockerClient::Get(std::string_view path, std::chrono::milliseconds max_total) {
+  DockerResponse response;
+  auto* curl = static_cast<CURL*>(curl_);
+  if (curl == nullptr) {
+    response.error = DockerResponse::Error::kTransport;
+    response.detail = "libcurl could not be initialised";
+    return response;
+  }
+  struct stat st;
+  if (::stat(options_.socket_path.c_str(), &st) != 0) {
+    response.error = errno == ENOENT ? DockerResponse::Error::kNoSocket
+                                     : DockerResponse::Error::kConnect;
+    response.detail = options_.socket_path + ": " + std::strerror(errno);
+    return response;
+  }
+  long total_ms = std::max<long>(1, std::min(options_.total_timeout, max_total).count());
+  long connect_ms = std::max<long>(1, std::min<long>(options_.connect_timeout.count(), total_ms));
+  std::string url = "http://localhost";
+  url.append(path);
+  BodySink sink{&response.body, options_.max_body_bytes};
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+
+  curl_easy_reset(curl);
+  curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, options_.socket_path.c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, total_ms);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http");
+
+  CURLcode code = curl_easy_perform(curl);
+  if (code == CURLE_OK) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    return response;
+  }
+  response.body.clear();
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      response.error = DockerResponse::Error::kTimeout;
+      break;
+    case CURLE_COULDNT_CONNECT:
+      response.error = DockerResponse::Error::kConnect;
+      break;
+    default:
+      response.error = DockerResponse::Error::kTransport;
+      break;
+  }
+  response.detail = options_.socket_path + ": ";
+  if (sink.overflowed) {
+    response.detail += "response larger than " + std::to_string(options_.max_body_bytes) + " bytes";
+  } else {
+    response.detail += error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+  }
+  return response;
+}
+
+}  // namespace berth::collector

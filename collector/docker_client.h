@@ -1,0 +1,65 @@
+// DockerClient: blocking HTTP GET over a unix socket (the Docker Engine API,
+// or anything speaking HTTP/1.1 there), built on libcurl with
+// CURLOPT_UNIX_SOCKET_PATH. Every request is bounded by a connect timeout and
+// a total timeout; the caller may shorten the total per request (a deadline
+// shared by several requests). The connection is kept alive between requests
+// when the server allows it.
+//
+// Ownership: owns one libcurl easy handle. Thread-safety: one thread at a
+// time per instance (not internally synchronised). Errors are returned in
+// DockerResponse, never thrown.
+#ifndef BERTH_COLLECTOR_DOCKER_CLIENT_H_
+#define BERTH_COLLECTOR_DOCKER_CLIENT_H_
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace berth::collector {
+
+struct DockerClientOptions {
+  std::string socket_path = "/var/run/docker.sock";
+  std::chrono::milliseconds connect_timeout{300};
+  std::chrono::milliseconds total_timeout{1000};
+  // Larger bodies are cut off and reported as an error (kTransport).
+  size_t max_body_bytes = 64u << 20;
+};
+
+struct DockerResponse {
+  enum class Error {
+    kNone,         // an HTTP response arrived (any status)
+    kNoSocket,     // the socket file does not exist
+    kConnect,      // exists but refused / permission denied / not a socket
+    kTimeout,      // connect or total timeout elapsed
+    kTransport,    // anything else (malformed HTTP, body too large, …)
+  };
+  Error error = Error::kNone;
+  long status = 0;     // HTTP status when error == kNone
+  std::string body;    // response body when error == kNone
+  std::string detail;  // human-readable reason when error != kNone
+  bool ok() const { return error == Error::kNone && status >= 200 && status < 300; }
+};
+
+class DockerClient {
+ public:
+  explicit DockerClient(DockerClientOptions options);
+  ~DockerClient();
+  DockerClient(const DockerClient&) = delete;
+  DockerClient& operator=(const DockerClient&) = delete;
+
+  // GET `path` ("/version", "/v1.41/containers/json?all=1"). The total
+  // timeout is min(options.total_timeout, max_total) (at least 1 ms).
+  DockerResponse Get(std::string_view path, std::chrono::milliseconds max_total);
+  DockerResponse Get(std::string_view path) { return Get(path, options_.total_timeout); }
+
+  const DockerClientOptions& options() const { return options_; }
+
+ private:
+  DockerClientOptions options_;
+  void* curl_ = nullptr;  // CURL*, kept opaque so callers need no curl headers
+};
+
+}  // namespace berth::collector
+
+#endif  // BERTH_COLLECTOR_DOCKER_CLIENT_H_
