@@ -105,9 +105,10 @@ int RunServe(const ServeOptions& options, SnapshotSource& source) {
     listener_died = true;
     pthread_kill(main_thread, SIGTERM);
   });
-  spdlog::info("berth serve listening on {} (telemetry path {}, tls {}, basic auth {})",
-               Join(server.bound()), options.telemetry_path, server.tls() ? "on" : "off",
-               auth.enabled() ? "on" : "off");
+  for (const std::string& bound : server.bound()) spdlog::info("listening on {}", bound);
+  spdlog::info("serving {} (tls {}, basic auth {}, collectors off: {})", options.telemetry_path,
+               server.tls() ? "on" : "off", auth.enabled() ? "on" : "off",
+               options.disabled_groups.empty() ? "none" : Join(options.disabled_groups));
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

@@ -1,0 +1,138 @@
+// `berth serve` scrape cost over hand-built snapshots of 100, 1,000 and 5,000
+// synthetic containers (every figure present: ~45 series each):
+//   render     RenderMetricsPage (direct text writer + self metrics), p50/p99
+//   reference  prometheus-cpp: MetricFamily objects + TextSerializer, p50
+//   gzip       level-1 compression of the body, p50
+//   http       full GET /metrics through HttpServer on loopback (collection
+//              from a source returning the prebuilt snapshot), plain and gzip,
+//              p50/p99, and CPU per scrape (getrusage of the whole process)
+// The real Sampler over a synthetic cgroup tree is measured by
+// tests/bench/serve_bench.sh (collection included, RSS of the process).
+// Usage: serve_bench [sizes…]   (default 100 1000 5000)
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <vector>
+
+#include <httplib.h>
+#include <prometheus/text_serializer.h>
+
+#include "exporter/gzip.h"
+#include "exporter/http_server.h"
+#include "exporter/metrics_page.h"
+#include "tests/exporter/snapshot_builder.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using berth::exporter::FamilyOptions;
+
+struct Stats {
+  double p50_ms = 0, p99_ms = 0;
+};
+
+Stats Percentiles(std::vector<double> ms) {
+  std::sort(ms.begin(), ms.end());
+  Stats s;
+  s.p50_ms = ms[ms.size() / 2];
+  s.p99_ms = ms[std::min(ms.size() - 1, (ms.size() * 99) / 100)];
+  return s;
+}
+
+template <typename F>
+Stats Time(int iterations, F&& f) {
+  std::vector<double> ms;
+  for (int i = 0; i < iterations; ++i) {
+    const auto start = Clock::now();
+    f();
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+  return Percentiles(ms);
+}
+
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+class PrebuiltSource : public berth::exporter::SnapshotSource {
+ public:
+  explicit PrebuiltSource(berth::collector::SnapshotPtr snapshot) : snapshot_(std::move(snapshot)) {}
+  berth::collector::SnapshotPtr Collect() override { return snapshot_; }
+  berth::collector::ErrorCounts ErrorTotals() const override { return {}; }
+
+ private:
+  berth::collector::SnapshotPtr snapshot_;
+};
+
+void Run(size_t containers) {
+  const auto snapshot = berth::testing::MakeSnapshot(containers);
+  const FamilyOptions options;
+  const int iterations = containers <= 100 ? 300 : containers <= 1000 ? 60 : 15;
+
+  std::string body;
+  const Stats render = Time(iterations, [&] { body = berth::exporter::RenderMetricsPage(*snapshot, {}, options); });
+  size_t series = 0;
+  for (char c : body) series += c == '\n';
+  const Stats reference = Time(std::max(3, iterations / 10), [&] {
+    std::ostringstream out;
+    prometheus::TextSerializer().Serialize(
+        out, berth::exporter::ContainerMetricFamilies(*snapshot, options));
+  });
+  std::string compressed;
+  const Stats gzip = Time(iterations, [&] { compressed = *berth::exporter::GzipCompress(body); });
+
+  PrebuiltSource source(snapshot);
+  berth::exporter::SharedCollection collection(source, std::chrono::milliseconds(0));
+  berth::exporter::HttpHandlers handlers(collection, options, "/metrics");
+  berth::exporter::BasicAuth auth({});
+  berth::exporter::HttpServer server(handlers, auth, std::nullopt);
+  std::string error;
+  berth::exporter::ListenAddress address{"127.0.0.1", 0, "127.0.0.1:0"};
+  if (!server.Bind(address, &error)) {
+    std::fprintf(stderr, "bind: %s\n", error.c_str());
+    std::exit(1);
+  }
+  server.Start(nullptr);
+  const int port = std::stoi(server.bound()[0].substr(server.bound()[0].rfind(':') + 1));
+  httplib::Client client("127.0.0.1", port);
+  client.set_decompress(false);
+  client.set_keep_alive(true);
+  double cpu_start = CpuSeconds();
+  const Stats http_plain = Time(iterations, [&] {
+    auto r = client.Get("/metrics");
+    if (!r || r->status != 200) std::exit(1);
+  });
+  const double cpu_plain_ms = (CpuSeconds() - cpu_start) * 1000 / iterations;
+  cpu_start = CpuSeconds();
+  const Stats http_gzip = Time(iterations, [&] {
+    auto r = client.Get("/metrics", {{"Accept-Encoding", "gzip"}});
+    if (!r || r->status != 200) std::exit(1);
+  });
+  const double cpu_gzip_ms = (CpuSeconds() - cpu_start) * 1000 / iterations;
+  server.Stop();
+
+  std::printf(
+      "%5zu containers | %7zu lines | body %7.2f MB, gzip %6.2f MB | render p50 %7.2f p99 %7.2f ms | "
+      "prometheus-cpp p50 %8.2f ms | gzip p50 %6.2f ms | HTTP plain p50 %7.2f p99 %7.2f ms "
+      "(cpu %6.2f ms) | HTTP gzip p50 %7.2f p99 %7.2f ms (cpu %6.2f ms)\n",
+      containers, series, body.size() / 1e6, compressed.size() / 1e6, render.p50_ms,
+      render.p99_ms, reference.p50_ms, gzip.p50_ms, http_plain.p50_ms, http_plain.p99_ms,
+      cpu_plain_ms, http_gzip.p50_ms, http_gzip.p99_ms, cpu_gzip_ms);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<size_t> sizes;
+  for (int i = 1; i < argc; ++i) sizes.push_back(std::strtoul(argv[i], nullptr, 10));
+  if (sizes.empty()) sizes = {100, 1000, 5000};
+  for (size_t n : sizes) Run(n);
+  return 0;
+}

@@ -1,0 +1,192 @@
+// HttpServer over real sockets: plain, gzip, IPv6, dual stack, busy port,
+// basic auth, TLS with a CA made by the openssl CLI.
+#include <crypt.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include "exporter/gzip.h"
+#include "exporter/http_server.h"
+#include "tests/exporter/snapshot_builder.h"
+
+namespace berth::exporter {
+namespace {
+
+class FixedSource : public SnapshotSource {
+ public:
+  collector::SnapshotPtr Collect() override { return testing::MakeSnapshot(20); }
+  collector::ErrorCounts ErrorTotals() const override { return {}; }
+};
+
+int PortOf(const std::string& bound) { return std::stoi(bound.substr(bound.rfind(':') + 1)); }
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  ListenAddress Address(const std::string& text) {
+    std::string error;
+    auto address = ParseListenAddress(text, &error);
+    EXPECT_TRUE(address) << error;
+    return *address;
+  }
+  FixedSource source_;
+  SharedCollection collection_{source_, std::chrono::milliseconds(500)};
+  HttpHandlers handlers_{collection_, FamilyOptions{}, "/metrics"};
+  BasicAuth no_auth_{{}};
+};
+
+TEST_F(HttpServerTest, ServesMetricsPlainAndGzip) {
+  HttpServer server(handlers_, no_auth_, std::nullopt);
+  std::string error;
+  ASSERT_TRUE(server.Bind(Address("127.0.0.1:0"), &error)) << error;
+  server.Start(nullptr);
+  httplib::Client client("127.0.0.1", PortOf(server.bound()[0]));
+  client.set_decompress(false);
+  auto plain = client.Get("/metrics");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->status, 200);
+  EXPECT_EQ(plain->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_FALSE(plain->has_header("Content-Encoding"));
+  EXPECT_NE(plain->body.find("container_memory_working_set_bytes{"), std::string::npos);
+
+  auto gzipped = client.Get("/metrics", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(gzipped);
+  EXPECT_EQ(gzipped->get_header_value("Content-Encoding"), "gzip");
+  auto text = GzipDecompress(gzipped->body);
+  ASSERT_TRUE(text);
+  EXPECT_LT(gzipped->body.size(), text->size() / 4);
+  const auto cut = [](const std::string& s) { return s.substr(0, s.find("# HELP process_")); };
+  EXPECT_EQ(cut(*text), cut(plain->body));  // same collection (shared), same bytes
+
+  auto brotli_only = client.Get("/metrics", {{"Accept-Encoding", "br"}});
+  ASSERT_TRUE(brotli_only);
+  EXPECT_FALSE(brotli_only->has_header("Content-Encoding"));
+  EXPECT_EQ(cut(brotli_only->body), cut(plain->body));
+
+  auto missing = client.Get("/api/v1/containers/nothing");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->get_header_value("Content-Type"), "application/json");
+  server.Stop();
+}
+
+TEST_F(HttpServerTest, Ipv6LoopbackAndDualStack) {
+  HttpServer v6(handlers_, no_auth_, std::nullopt);
+  std::string error;
+  if (!v6.Bind(Address("[::1]:0"), &error)) GTEST_SKIP() << "no IPv6 here: " << error;
+  HttpServer any(handlers_, no_auth_, std::nullopt);
+  ASSERT_TRUE(any.Bind(Address(":0"), &error)) << error;
+  EXPECT_EQ(any.bound()[0].substr(0, 5), "[::]:");
+  v6.Start(nullptr);
+  any.Start(nullptr);
+  auto v6_reply = httplib::Client("::1", PortOf(v6.bound()[0])).Get("/healthz");
+  ASSERT_TRUE(v6_reply);
+  EXPECT_EQ(v6_reply->body, "ok\n");
+  for (const char* host : {"127.0.0.1", "::1"}) {
+    auto reply = httplib::Client(host, PortOf(any.bound()[0])).Get("/healthz");
+    ASSERT_TRUE(reply) << host;
+    EXPECT_EQ(reply->status, 200) << host;
+  }
+}
+
+TEST_F(HttpServerTest, BusyPortIsAnErrorNotASharedPort) {
+  HttpServer first(handlers_, no_auth_, std::nullopt);
+  std::string error;
+  ASSERT_TRUE(first.Bind(Address("127.0.0.1:0"), &error)) << error;
+  const int port = PortOf(first.bound()[0]);
+  first.Start(nullptr);
+  HttpServer second(handlers_, no_auth_, std::nullopt);
+  EXPECT_FALSE(second.Bind(Address("127.0.0.1:" + std::to_string(port)), &error));
+  EXPECT_NE(error.find("Address already in use"), std::string::npos) << error;
+  EXPECT_FALSE(second.Bind(Address("no-such-host.invalid:80"), &error));
+  EXPECT_NE(error.find("cannot listen on no-such-host.invalid:80"), std::string::npos) << error;
+}
+
+TEST_F(HttpServerTest, BasicAuth401Then200) {
+  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+  ASSERT_NE(crypt_gensalt_rn("$2y$", 4, nullptr, 0, salt, sizeof(salt)), nullptr);
+  crypt_data data{};
+  BasicAuth auth({{"prom", crypt_r("scrape", salt, &data)}});
+  HttpServer server(handlers_, auth, std::nullopt);
+  std::string error;
+  ASSERT_TRUE(server.Bind(Address("127.0.0.1:0"), &error)) << error;
+  server.Start(nullptr);
+  httplib::Client client("127.0.0.1", PortOf(server.bound()[0]));
+  auto denied = client.Get("/metrics");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 401);
+  EXPECT_NE(denied->get_header_value("WWW-Authenticate").find("Basic"), std::string::npos);
+  client.set_basic_auth("prom", "wrong");
+  EXPECT_EQ(client.Get("/metrics")->status, 401);
+  client.set_basic_auth("prom", "scrape");
+  auto allowed = client.Get("/metrics");
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(allowed->status, 200);
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/berth-tls-test.XXXXXX";
+    path_ = mkdtemp(pattern);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST_F(HttpServerTest, TlsWithTestCaAndBadFiles) {
+  if (std::system("command -v openssl >/dev/null 2>&1") != 0) GTEST_SKIP() << "no openssl CLI";
+  TempDir dir;
+  const std::string d = dir.path();
+  const std::string script =
+      "cd " + d +
+      " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 "
+      "-subj /CN=berth-test-ca >/dev/null 2>&1"
+      " && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr "
+      "-subj /CN=localhost >/dev/null 2>&1"
+      " && printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > ext.cnf"
+      " && openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial "
+      "-out server.crt -days 2 -extfile ext.cnf >/dev/null 2>&1";
+  ASSERT_EQ(std::system(script.c_str()), 0);
+  TlsConfig tls;
+  tls.cert_file = d + "/server.crt";
+  tls.key_file = d + "/server.key";
+  HttpServer server(handlers_, no_auth_, tls);
+  std::string error;
+  ASSERT_TRUE(server.Bind(Address("127.0.0.1:0"), &error)) << error;
+  server.Start(nullptr);
+  httplib::SSLClient client("127.0.0.1", PortOf(server.bound()[0]));
+  client.set_ca_cert_path((d + "/ca.crt").c_str());
+  client.enable_server_certificate_verification(true);
+  for (int i = 0; i < 3; ++i) {  // several handshakes, keep-alive and not
+    auto reply = client.Get("/metrics");
+    ASSERT_TRUE(reply) << httplib::to_string(reply.error());
+    EXPECT_EQ(reply->status, 200);
+    EXPECT_NE(reply->body.find("container_cpu_usage_seconds_total"), std::string::npos);
+  }
+  // A client that does not trust the CA fails the handshake.
+  httplib::SSLClient untrusting("127.0.0.1", PortOf(server.bound()[0]));
+  untrusting.set_ca_cert_path("/nonexistent-ca.crt");
+  untrusting.enable_server_certificate_verification(true);
+  EXPECT_FALSE(untrusting.Get("/healthz"));
+
+  TlsConfig bad = tls;
+  bad.key_file = d + "/ca.key";  // does not match the certificate
+  HttpServer mismatched(handlers_, no_auth_, bad);
+  EXPECT_FALSE(mismatched.Bind(Address("127.0.0.1:0"), &error));
+  EXPECT_NE(error.find("does not match"), std::string::npos) << error;
+  bad.cert_file = d + "/missing.crt";
+  HttpServer missing(handlers_, no_auth_, bad);
+  EXPECT_FALSE(missing.Bind(Address("127.0.0.1:0"), &error));
+  EXPECT_NE(error.find("cannot load cert_file " + d + "/missing.crt"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace berth::exporter
