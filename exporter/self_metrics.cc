@@ -8,14 +8,9 @@
 #include <chrono>
 #include <string>
 
+#include "collector/build_info.h"
 #include "collector/root_fs.h"
 
-#ifndef BERTH_VERSION
-#define BERTH_VERSION "unknown"
-#endif
-#ifndef BERTH_REVISION
-#define BERTH_REVISION "unknown"
-#endif
 
 namespace berth::exporter {
 namespace {
@@ -69,7 +64,7 @@ std::vector<MetricFamily> BerthFamilies(const collector::Snapshot& snapshot,
                               "A metric with a constant '1' value labeled by version and "
                               "revision from which berth was built.",
                               MetricType::Gauge);
-  AddGauge(build, 1, {{"revision", BERTH_REVISION}, {"version", BERTH_VERSION}});
+  AddGauge(build, 1, {{"revision", BuildRevision()}, {"version", BuildVersion()}});
   families.push_back(std::move(build));
 
   MetricFamily duration = Family("berth_collector_duration_seconds",
