@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -60,7 +61,12 @@ bool SetupTls(SSL_CTX& ctx, const TlsConfig& tls, std::string* error) {
     return false;
   }
   if (SSL_CTX_use_PrivateKey_file(&ctx, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
-    *error = "TLS: cannot load key_file " + tls.key_file + ": " + OpenSslError();
+    if (ERR_GET_REASON(ERR_peek_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      ERR_clear_error();
+      *error = "TLS: key_file " + tls.key_file + " does not match cert_file " + tls.cert_file;
+    } else {
+      *error = "TLS: cannot load key_file " + tls.key_file + ": " + OpenSslError();
+    }
     return false;
   }
   if (SSL_CTX_check_private_key(&ctx) != 1) {
