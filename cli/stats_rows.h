@@ -31,6 +31,10 @@ struct StatsRow {
 std::vector<StatsRow> BuildStatsRows(const collector::Snapshot* prev,
                                      const collector::Snapshot& cur, bool include_stopped);
 
+// True when `wanted` is empty or names the row (name, "/name", id, or an id
+// prefix of at least 3 characters).
+bool RowSelected(const StatsRow& row, const std::vector<std::string>& wanted);
+
 // docker stats' template fields: BlockIO, CPUPerc, Container, ID, MemPerc,
 // MemUsage, Name, NetIO, PIDs. Unknown figures print as "--" (docker's
 // convention); a stopped container prints zeros as docker does.

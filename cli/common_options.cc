@@ -1,0 +1,41 @@
+#include "cli/common_options.h"
+
+#include "collector/docker_metadata.h"
+
+namespace berth::cli {
+
+void AddCommonOptions(CLI::App* cmd, CommonOptions* options) {
+  cmd->add_option("--path.rootfs", options->rootfs,
+                  "Prefix for every kernel read (/proc, /sys); '/host' when berth runs in a "
+                  "container with the host's / mounted there")
+      ->capture_default_str();
+  cmd->add_option("--docker.socket", options->docker_socket,
+                  "Docker Engine API socket for names and images (used as given, not under "
+                  "--path.rootfs); containers are still shown by id when it is unreachable")
+      ->capture_default_str();
+  cmd->add_flag("--all-cgroups", options->all_cgroups,
+                "Report every cgroup (like systemd-cgtop), not only containers");
+}
+
+std::unique_ptr<collector::Sampler> MakeSampler(const CommonOptions& options,
+                                                std::string* error) {
+  collector::RootFs rootfs(options.rootfs);
+  if (!rootfs.Exists("/proc/self/mountinfo") && !rootfs.Exists("/proc/1/mountinfo") &&
+      !rootfs.Exists("/sys/fs/cgroup")) {
+    *error = "cannot read cgroups under --path.rootfs=" + options.rootfs +
+             ": neither proc/self/mountinfo nor sys/fs/cgroup exists there";
+    return nullptr;
+  }
+  collector::SamplerOptions sampler_options;
+  sampler_options.rootfs = options.rootfs;
+  sampler_options.all_cgroups = options.all_cgroups;
+  auto sampler = std::make_unique<collector::Sampler>(sampler_options);
+  if (!options.docker_socket.empty()) {
+    collector::DockerOptions docker;
+    docker.socket_path = options.docker_socket;
+    sampler->AddMetadataProvider(collector::MakeDockerMetadata(docker));
+  }
+  return sampler;
+}
+
+}  // namespace berth::cli

@@ -1,0 +1,182 @@
+// berth stats output: docker's table layout, fields, templates and JSON.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/go_template.h"
+#include "cli/stats_output.h"
+#include "cli/stats_rows.h"
+#include "cli/tab_writer.h"
+
+namespace berth::cli {
+namespace {
+
+using collector::ContainerStats;
+using collector::Snapshot;
+
+constexpr uint64_t kMemTotal = 25274654720ull;  // 23.54GiB
+
+ContainerStats Container(const std::string& id, const std::string& name, uint64_t cpu_ns) {
+  ContainerStats c;
+  c.identity.id = id;
+  c.identity.name = name;
+  c.cpu.usage_ns = cpu_ns;
+  c.memory.usage_bytes = 557056;  // 544KiB
+  c.memory.stat.inactive_file = 0;
+  c.memory.limit_bytes = collector::kUnlimited;
+  c.network_mode = collector::NetworkMode::kOwn;
+  c.net_interfaces = {{.name = "eth0", .rx_bytes = 1536000, .tx_bytes = 999},
+                      {.name = "lo", .rx_bytes = 1 << 30, .tx_bytes = 1 << 30}};
+  c.block_io_known = true;
+  c.pids_current = 1;
+  return c;
+}
+
+Snapshot At(int seconds, uint64_t host_ns, std::vector<ContainerStats> containers) {
+  Snapshot s;
+  s.monotonic_time = std::chrono::steady_clock::time_point(std::chrono::seconds(seconds));
+  s.host.online_cpus = 2;
+  s.host.cpu_total_ns = host_ns;
+  s.host.mem_total_bytes = kMemTotal;
+  s.containers = std::move(containers);
+  return s;
+}
+
+const std::string kBurnId = "77bab5e26d7ed80207048be2b7d81a5b8bacd397900f74d1881d01a2503890aa";
+const std::string kIdleId = "902ec1776fb1bfce6c841e1029e0d60e39ec048104a940c9c49c4f1986e2be22";
+
+struct TwoSamples {
+  Snapshot prev = At(10, 20'000'000'000, {Container(kBurnId, "burn", 1'000'000'000),
+                                          Container(kIdleId, "idle", 5)});
+  Snapshot cur = At(11, 22'000'000'000, {Container(kBurnId, "burn", 1'500'000'000),
+                                         Container(kIdleId, "idle", 5)});
+};
+
+TEST(StatsOutputTest, DefaultTableMatchesDockerLayout) {
+  TwoSamples s;
+  std::string error;
+  auto out = StatsOutput::Make("", false, &error);
+  ASSERT_TRUE(out) << error;
+  EXPECT_EQ(out->Render(&s.prev, s.cur, false, {}),
+            "CONTAINER ID   NAME      CPU %     MEM USAGE / LIMIT   MEM %     NET I/O         "
+            "BLOCK I/O   PIDS\n"
+            "77bab5e26d7e   burn      50.00%    544KiB / 23.54GiB   0.00%     1.54MB / 999B   "
+            "0B / 0B     1\n"
+            "902ec1776fb1   idle      0.00%     544KiB / 23.54GiB   0.00%     1.54MB / 999B   "
+            "0B / 0B     1\n");
+}
+
+TEST(StatsOutputTest, JsonUsesDockerFieldNamesOnePerLine) {
+  TwoSamples s;
+  std::string error;
+  auto out = StatsOutput::Make("json", true, &error);
+  ASSERT_TRUE(out) << error;
+  std::string text = out->Render(&s.prev, s.cur, false, {"idle"});
+  EXPECT_EQ(text,
+            "{\"BlockIO\":\"0B / 0B\",\"CPUPerc\":\"0.00%\",\"Container\":\"" + kIdleId +
+                "\",\"ID\":\"" + kIdleId +
+                "\",\"MemPerc\":\"0.00%\",\"MemUsage\":\"544KiB / 23.54GiB\",\"Name\":\"idle\","
+                "\"NetIO\":\"1.54MB / 999B\",\"PIDs\":\"1\"}\n");
+}
+
+TEST(StatsOutputTest, RawJsonHasNumbersAndNulls) {
+  TwoSamples s;
+  s.cur.containers[1].network_mode = collector::NetworkMode::kHost;
+  std::string error;
+  auto out = StatsOutput::Make("json-raw", false, &error);
+  ASSERT_TRUE(out) << error;
+  std::string text = out->Render(&s.prev, s.cur, false, {"idle"});
+  auto j = nlohmann::json::parse(text);
+  EXPECT_EQ(j["name"], "idle");
+  EXPECT_EQ(j["memory_usage_bytes"], 557056);
+  EXPECT_EQ(j["memory_limit_bytes"], kMemTotal);
+  EXPECT_TRUE(j["net_rx_bytes"].is_null());
+  EXPECT_EQ(j["pids"], 1);
+}
+
+TEST(StatsOutputTest, FirstSampleAndUnknownFiguresPrintDashes) {
+  TwoSamples s;
+  s.cur.containers[0].pids_current.reset();
+  s.cur.containers[0].block_io_known = false;
+  std::string error;
+  auto out = StatsOutput::Make("{{.Name}} {{.CPUPerc}} {{.PIDs}} {{.BlockIO}}", false, &error);
+  ASSERT_TRUE(out) << error;
+  EXPECT_EQ(out->Render(nullptr, s.cur, false, {"burn"}), "burn -- -- --\n");
+}
+
+TEST(StatsOutputTest, StoppedContainersOnlyWithAll) {
+  TwoSamples s;
+  collector::ContainerIdentity stopped;
+  stopped.id = "aaaabbbbccccddddeeeeffff0000111122223333444455556666777788889999";
+  stopped.name = "exited";
+  s.cur.stopped.push_back(stopped);
+  std::string error;
+  auto out = StatsOutput::Make("{{.Name}}\\t{{.MemUsage}}\\t{{.PIDs}}", false, &error);
+  ASSERT_TRUE(out) << error;
+  EXPECT_EQ(out->Render(&s.prev, s.cur, false, {}),
+            "burn\t544KiB / 23.54GiB\t1\nidle\t544KiB / 23.54GiB\t1\n");
+  EXPECT_EQ(out->Render(&s.prev, s.cur, true, {}),
+            "burn\t544KiB / 23.54GiB\t1\nexited\t0B / 0B\t0\nidle\t544KiB / 23.54GiB\t1\n");
+}
+
+TEST(StatsOutputTest, SelectionByNameIdPrefixAndSlash) {
+  TwoSamples s;
+  std::string error;
+  auto out = StatsOutput::Make("{{.Name}}", false, &error);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->Render(&s.prev, s.cur, false, {"/burn"}), "burn\n");
+  EXPECT_EQ(out->Render(&s.prev, s.cur, false, {"902ec"}), "idle\n");
+  EXPECT_EQ(out->Render(&s.prev, s.cur, false, {"90"}), "");  // prefix too short
+}
+
+struct TemplateCase {
+  const char* text;
+  const char* want_error_part;  // nullptr: parses
+};
+
+TEST(GoTemplateTest, ParsesWhatDockerAcceptsAndRejectsTheRest) {
+  const TemplateCase cases[] = {
+      {"{{.Name}}", nullptr},
+      {"{{ .Name }}\\t{{ .CPUPerc }}", nullptr},
+      {"table {{.ID}}\\t{{.Name}}", nullptr},
+      {"{{json .}}", nullptr},
+      {"{{json .MemUsage}}", nullptr},
+      {"plain text", nullptr},
+      {"{{.Nope}}", "can't evaluate field Nope"},
+      {"{{json .Nope}}", "can't evaluate field Nope"},
+      {"{{.Name", "unclosed action"},
+      {"{{range .}}", "unsupported action"},
+  };
+  for (const auto& c : cases) {
+    std::string error;
+    auto t = GoTemplate::Parse(c.text, DockerStatsFieldNames(), &error);
+    if (c.want_error_part == nullptr) {
+      EXPECT_TRUE(t) << c.text << ": " << error;
+    } else {
+      EXPECT_FALSE(t) << c.text;
+      EXPECT_NE(error.find(c.want_error_part), std::string::npos) << c.text << ": " << error;
+    }
+  }
+}
+
+TEST(GoTemplateTest, ExecutesFieldsEscapesAndJson) {
+  std::string error;
+  auto t = GoTemplate::Parse("table {{.Name}}\\t{{json .ID}}\\n", {"Name", "ID"}, &error);
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->is_table());
+  EXPECT_EQ(t->Execute({{"Name", "a\"b"}, {"ID", "x"}}), "a\"b\t\"x\"\n");
+  auto all = GoTemplate::Parse("{{json .}}", {"B", "A"}, &error);
+  EXPECT_EQ(all->Execute({{"B", "2"}, {"A", "1"}}), "{\"A\":\"1\",\"B\":\"2\"}");
+}
+
+TEST(TabWriterTest, PadsColumnsLikeGoTabwriter) {
+  EXPECT_EQ(AlignColumns({"CONTAINER ID\tNAME\tPIDS", "77bab5e26d7e\tburn\t1"}),
+            "CONTAINER ID   NAME      PIDS\n77bab5e26d7e   burn      1\n");
+  // A cell wider than the minimum sets the column; multi-byte text counts once.
+  EXPECT_EQ(AlignColumns({"a\tb", "very-long-name\tc", "é\td"}),
+            "a                b\nvery-long-name   c\né                d\n");
+  EXPECT_EQ(AlignColumns({"no tabs"}), "no tabs\n");
+}
+
+}  // namespace
+}  // namespace berth::cli
