@@ -21,6 +21,18 @@ bool IsVersionTooOld(const DockerResponse& response, std::string* message) {
   return message->find("too old") != std::string::npos;
 }
 
+// The list's view of an inspected container (for a container first heard of
+// through an event).
+DockerContainerSummary SummaryFrom(const DockerContainerDetails& details) {
+  DockerContainerSummary summary;
+  summary.id = details.id;
+  summary.name = details.name;
+  summary.image = details.image;
+  summary.labels = details.labels;
+  summary.state = details.state;
+  return summary;
+}
+
 }  // namespace
 
 DockerMetadata::DockerMetadata(DockerOptions options)
@@ -29,20 +41,36 @@ DockerMetadata::DockerMetadata(DockerOptions options)
                                   .connect_timeout = options_.connect_timeout,
                                   .total_timeout = options_.total_timeout}) {}
 
-DockerMetadata::~DockerMetadata() = default;
+DockerMetadata::~DockerMetadata() {
+  events_.reset();  // joins the event thread before the cache goes away
+}
 
 std::string DockerMetadata::last_error() const {
-  std::lock_guard lock(status_mutex_);
+  std::lock_guard lock(mutex_);
   return last_error_;
 }
 
 std::optional<ApiVersion> DockerMetadata::api_version() const {
-  std::lock_guard lock(status_mutex_);
+  std::lock_guard lock(mutex_);
   return api_version_;
+}
+
+bool DockerMetadata::events_in_sync() const {
+  std::lock_guard lock(mutex_);
+  return events_in_sync_;
 }
 
 std::chrono::milliseconds DockerMetadata::Remaining(Clock::time_point deadline) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+}
+
+bool DockerMetadata::NeedsList(const std::vector<ContainerIdentity*>& identities) const {
+  std::lock_guard lock(mutex_);
+  if (!events_in_sync_) return true;
+  for (const ContainerIdentity* identity : identities) {
+    if (WantsDocker(*identity) && !entries_.contains(identity->id)) return true;
+  }
+  return false;
 }
 
 int DockerMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
@@ -56,12 +84,12 @@ int DockerMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
     return 0;
   }
   int inspect_errors = 0;
-  std::optional<Failure> failure = Refresh(identities, now + options_.total_timeout,
-                                           &inspect_errors);
+  std::optional<Failure> failure =
+      Refresh(identities, NeedsList(identities), now + options_.total_timeout, &inspect_errors);
   if (failure && failure->state == State::kNoSocket && !wanted) {
     prefix_.reset();
-    containers_.clear();
-    inspected_.clear();
+    std::lock_guard lock(mutex_);
+    entries_.clear();
     return 0;
   }
   if (failure) {
@@ -77,6 +105,7 @@ int DockerMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
   }
   consecutive_failures_ = 0;
   Report(State::kOk, "");
+  if (options_.follow_events && !events_) StartEvents();
   Apply(identities);
   return inspect_errors;
 }
@@ -111,10 +140,10 @@ std::optional<DockerMetadata::Failure> DockerMetadata::Negotiate(
   DockerResponse response = client_.Get("/version", Remaining(deadline));
   if (response.error != DockerResponse::Error::kNone) return FailureFrom(response, "GET /version");
   std::optional<ApiVersion> chosen;
+  std::string prefix;
   if (response.status == 404) {
     // Something answers HTTP but has no /version (a filtering proxy): use
     // unversioned paths, which the Engine serves at its own version.
-    prefix_ = "";
   } else if (!response.ok()) {
     return FailureFrom(response, "GET /version");
   } else {
@@ -137,38 +166,59 @@ std::optional<DockerMetadata::Failure> DockerMetadata::Negotiate(
     }
     chosen = at_least;
   }
-  if (chosen) prefix_ = "/v" + chosen->ToString();
-  std::lock_guard lock(status_mutex_);
+  if (chosen) prefix = "/v" + chosen->ToString();
+  prefix_ = prefix;
+  std::lock_guard lock(mutex_);
   api_version_ = chosen;
+  events_prefix_ = prefix;
   return std::nullopt;
 }
 
 std::optional<DockerMetadata::Failure> DockerMetadata::Refresh(
-    const std::vector<ContainerIdentity*>& identities, Clock::time_point deadline,
+    const std::vector<ContainerIdentity*>& identities, bool list, Clock::time_point deadline,
     int* inspect_errors) {
   if (!prefix_) {
     if (auto failure = Negotiate(deadline, std::nullopt)) return failure;
+    list = true;
   }
-  DockerResponse response = client_.Get(*prefix_ + "/containers/json?all=1", Remaining(deadline));
-  std::string too_old;
-  if (IsVersionTooOld(response, &too_old)) {
-    spdlog::info("docker: {} ({}); renegotiating the API version", too_old,
-                 options_.socket_path);
-    prefix_.reset();
-    if (auto failure = Negotiate(deadline, MinimumVersionFromError(too_old))) return failure;
-    response = client_.Get(*prefix_ + "/containers/json?all=1", Remaining(deadline));
+  if (list) {
+    uint64_t generation;
+    bool connected;
+    {
+      std::lock_guard lock(mutex_);
+      generation = events_generation_;
+      connected = events_connected_;
+    }
+    DockerResponse response =
+        client_.Get(*prefix_ + "/containers/json?all=1", Remaining(deadline));
+    std::string too_old;
+    if (IsVersionTooOld(response, &too_old)) {
+      spdlog::info("docker: {} ({}); renegotiating the API version", too_old,
+                   options_.socket_path);
+      prefix_.reset();
+      if (auto failure = Negotiate(deadline, MinimumVersionFromError(too_old))) return failure;
+      response = client_.Get(*prefix_ + "/containers/json?all=1", Remaining(deadline));
+    }
+    if (auto failure = FailureFrom(response, "GET /containers/json")) return failure;
+    auto listed = ParseDockerContainerList(response.body);
+    if (!listed) {
+      return Failure{State::kBadResponse, "GET /containers/json: not a JSON list of containers"};
+    }
+    std::lock_guard lock(mutex_);
+    std::map<std::string, Entry> next;
+    for (DockerContainerSummary& summary : *listed) {
+      Entry entry;
+      if (auto old = entries_.find(summary.id); old != entries_.end()) {
+        entry = std::move(old->second);
+      }
+      entry.summary = std::move(summary);
+      std::string id = entry.summary.id;
+      next.emplace(std::move(id), std::move(entry));
+    }
+    entries_ = std::move(next);
+    // In sync when the stream was up before this list began and still is.
+    events_in_sync_ = connected && events_connected_ && generation == events_generation_;
   }
-  if (auto failure = FailureFrom(response, "GET /containers/json")) return failure;
-  auto list = ParseDockerContainerList(response.body);
-  if (!list) {
-    return Failure{State::kBadResponse, "GET /containers/json: not a JSON list of containers"};
-  }
-  containers_.clear();
-  for (DockerContainerSummary& summary : *list) {
-    std::string id = summary.id;
-    containers_.emplace(std::move(id), std::move(summary));
-  }
-  std::erase_if(inspected_, [&](const auto& entry) { return !containers_.contains(entry.first); });
   InspectNew(identities, deadline, inspect_errors);
   return std::nullopt;
 }
@@ -178,12 +228,14 @@ void DockerMetadata::InspectNew(const std::vector<ContainerIdentity*>& identitie
   size_t budget = options_.max_inspects_per_annotate;
   for (const ContainerIdentity* identity : identities) {
     if (budget == 0) return;
-    auto listed = containers_.find(identity->id);
-    if (listed == containers_.end()) continue;
-    auto seen = inspected_.find(identity->id);
-    bool restarted = seen != inspected_.end() && listed->second.state == "running" &&
-                     seen->second.state_when_inspected != "running";
-    if (seen != inspected_.end() && !restarted) continue;
+    {
+      std::lock_guard lock(mutex_);
+      auto entry = entries_.find(identity->id);
+      if (entry == entries_.end()) continue;
+      bool restarted = entry->second.details && entry->second.summary.state == "running" &&
+                       entry->second.state_when_inspected != "running";
+      if (entry->second.details && !restarted) continue;
+    }
     if (Remaining(deadline).count() <= 0) return;
     --budget;
     DockerResponse response =
@@ -194,29 +246,39 @@ void DockerMetadata::InspectNew(const std::vector<ContainerIdentity*>& identitie
       if (response.error == DockerResponse::Error::kTimeout) return;
       continue;
     }
-    inspected_[identity->id] = Inspected{std::move(details), listed->second.state};
+    std::lock_guard lock(mutex_);
+    auto entry = entries_.find(identity->id);
+    if (entry == entries_.end()) continue;  // destroyed meanwhile
+    entry->second.state_when_inspected = details->state.empty() ? entry->second.summary.state
+                                                                : details->state;
+    entry->second.details = std::move(details);
   }
 }
 
 void DockerMetadata::Apply(std::vector<ContainerIdentity*>& identities) const {
+  std::lock_guard lock(mutex_);
   for (ContainerIdentity* identity : identities) {
-    auto listed = containers_.find(identity->id);
-    if (listed == containers_.end()) continue;
-    const DockerContainerSummary& summary = listed->second;
-    if (!summary.name.empty()) identity->name = summary.name;
-    if (!summary.image.empty()) identity->image = summary.image;
-    for (const auto& [key, value] : summary.labels) identity->labels[key] = value;
-    auto seen = inspected_.find(identity->id);
-    if (seen != inspected_.end() && seen->second.details &&
-        seen->second.details->started_at_seconds) {
-      identity->start_time_seconds = seen->second.details->started_at_seconds;
+    auto found = entries_.find(identity->id);
+    if (found == entries_.end()) continue;
+    const Entry& entry = found->second;
+    if (!entry.summary.name.empty()) identity->name = entry.summary.name;
+    if (!entry.summary.image.empty()) identity->image = entry.summary.image;
+    for (const auto& [key, value] : entry.summary.labels) identity->labels[key] = value;
+    if (entry.details) {
+      if (entry.details->started_at_seconds) {
+        identity->start_time_seconds = entry.details->started_at_seconds;
+      }
+      if (entry.details->restart_count) identity->restart_count = entry.details->restart_count;
+      if (!entry.details->health_status.empty()) {
+        identity->health_status = entry.details->health_status;
+      }
     }
   }
 }
 
 void DockerMetadata::Report(State state, const std::string& message) {
   {
-    std::lock_guard lock(status_mutex_);
+    std::lock_guard lock(mutex_);
     last_error_ = message;
     if (state != State::kOk) api_version_.reset();
   }
@@ -227,30 +289,104 @@ void DockerMetadata::Report(State state, const std::string& message) {
     spdlog::warn("docker: container names unavailable: {}; containers are shown by short id "
                  "(retrying with backoff)",
                  message);
-  } else if (previous != State::kUnknown) {
+    return;
+  }
+  const std::string api = prefix_->empty() ? "unversioned" : prefix_->substr(2);
+  if (previous != State::kUnknown) {
     spdlog::info("docker: container names available again from {} (Engine {}, API {})",
-                 options_.socket_path, engine_version_, prefix_->empty() ? "unversioned" : prefix_->substr(2));
+                 options_.socket_path, engine_version_, api);
   } else {
     spdlog::debug("docker: names from {} (Engine {}, API {})", options_.socket_path,
-                  engine_version_, prefix_->empty() ? "unversioned" : prefix_->substr(2));
+                  engine_version_, api);
   }
+}
+
+void DockerMetadata::StartEvents() {
+  events_client_ = std::make_unique<DockerClient>(
+      DockerClientOptions{.socket_path = options_.socket_path,
+                          .connect_timeout = options_.connect_timeout,
+                          .total_timeout = options_.total_timeout});
+  DockerEventStreamOptions stream;
+  stream.socket_path = options_.socket_path;
+  stream.connect_timeout = options_.connect_timeout;
+  stream.min_backoff = std::max(options_.min_backoff, std::chrono::milliseconds(100));
+  stream.max_backoff = options_.max_backoff;
+  stream.api_prefix = [this] {
+    std::lock_guard lock(mutex_);
+    return events_prefix_;
+  };
+  DockerEventCallbacks callbacks;
+  callbacks.on_connected = [this] {
+    std::lock_guard lock(mutex_);
+    events_connected_ = true;
+    ++events_generation_;
+    events_in_sync_ = false;  // events may have been missed: list once more
+  };
+  callbacks.on_disconnected = [this](const std::string& why) {
+    bool was_connected;
+    {
+      std::lock_guard lock(mutex_);
+      was_connected = events_connected_;
+      events_connected_ = false;
+      events_in_sync_ = false;
+    }
+    if (was_connected) spdlog::info("docker: event stream lost ({}); reconnecting", why);
+  };
+  callbacks.on_event = [this](const DockerEvent& event) { OnEvent(event); };
+  events_ = std::make_unique<DockerEventStream>(std::move(stream), std::move(callbacks));
+}
+
+void DockerMetadata::OnEvent(const DockerEvent& event) {
+  if (event.type != "container") return;
+  if (event.action == "destroy") {
+    std::lock_guard lock(mutex_);
+    entries_.erase(event.id);
+    return;
+  }
+  if (event.action == "die") {
+    std::lock_guard lock(mutex_);
+    if (auto entry = entries_.find(event.id); entry != entries_.end()) {
+      entry->second.summary.state = "exited";
+    }
+    return;
+  }
+  // create, start, rename, health_status: …: look the container up now, so
+  // that the next sample has its name, start time, restart count and health.
+  std::string prefix;
+  {
+    std::lock_guard lock(mutex_);
+    prefix = events_prefix_;
+  }
+  DockerResponse response = events_client_->Get(prefix + "/containers/" + event.id + "/json");
+  auto details = response.ok() ? ParseDockerContainerInspect(response.body) : std::nullopt;
+  std::lock_guard lock(mutex_);
+  if (!details) {
+    if (response.status != 404) events_in_sync_ = false;  // a list will catch up
+    return;
+  }
+  Entry& entry = entries_[event.id];
+  entry.summary = SummaryFrom(*details);
+  entry.state_when_inspected = details->state;
+  entry.details = std::move(details);
 }
 
 std::vector<ContainerIdentity> DockerMetadata::KnownWithoutCgroup(
     const std::vector<std::string>& seen_ids) {
   std::set<std::string_view> seen(seen_ids.begin(), seen_ids.end());
   std::vector<ContainerIdentity> out;
-  for (const auto& [id, summary] : containers_) {  // std::map: sorted by id
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, entry] : entries_) {  // std::map: sorted by id
     if (seen.contains(id)) continue;
     ContainerIdentity identity;
     identity.id = id;
-    identity.name = summary.name.empty() ? ShortId(id) : summary.name;
-    identity.image = summary.image;
+    identity.name = entry.summary.name.empty() ? ShortId(id) : entry.summary.name;
+    identity.image = entry.summary.image;
     identity.runtime = Runtime::kDocker;
-    identity.labels = summary.labels;
-    auto inspected = inspected_.find(id);
-    if (inspected != inspected_.end() && inspected->second.details) {
-      identity.start_time_seconds = inspected->second.details->started_at_seconds;
+    identity.labels = entry.summary.labels;
+    if (entry.details) {
+      identity.start_time_seconds = entry.details->started_at_seconds;
+      identity.restart_count = entry.details->restart_count;
+      identity.health_status = entry.details->health_status;
     }
     out.push_back(std::move(identity));
   }

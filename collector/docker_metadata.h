@@ -6,31 +6,45 @@
 //     ApiVersion, options.max_api_version), refused when the server's
 //     MinAPIVersion is above what berth knows; an HTTP 400 "client version …
 //     is too old" later (the daemon was upgraded) renegotiates once;
-//   - one GET /containers/json?all=1 (name, image, labels, state), cached by id;
-//   - GET /containers/<id>/json for State.StartedAt only for requested ids not
-//     seen before (or seen again running after being stopped), at most
-//     options.max_inspects_per_annotate per call.
+//   - one GET /containers/json?all=1 (name, image, labels, state), cached by
+//     id — skipped while the event stream (below) is in sync and every Docker
+//     identity asked about is already known;
+//   - GET /containers/<id>/json (start time, restart count, health) only for
+//     requested ids not inspected before (or running again after a stop), at
+//     most options.max_inspects_per_annotate per call.
 // All requests of one Annotate() share one deadline of options.total_timeout,
 // so a slow or hung socket delays a sample by at most that much.
+//
+// Events (options.follow_events): after the first successful refresh a
+// background thread follows GET /events (create, start, die, destroy, rename,
+// health_status). Each create/start/rename/health event inspects that one
+// container on the event thread, so a new or renamed container is named
+// before the next sample; destroy forgets it. The stream reconnects with
+// backoff when the daemon restarts; until a list has been taken after a
+// (re)connect, Annotate() lists as above.
 //
 // Errors: a missing, dead, hung or confused socket is not an error for the
 // figures. When no identity is a Docker or Podman container (Podman's
 // docker-compatible socket answers the same calls), a missing socket is not
-// reported at all. Otherwise the identities keep what the cache last knew (nothing at first:
-// the Sampler then shows the short id); a warning says once on stderr
-// (spdlog) why names are missing, and again only when the reason changes;
-// recovery is logged at info. Failed attempts are retried with exponential
-// backoff (options.min_backoff doubling to options.max_backoff); calls in
-// between use the cache without touching the socket. Annotate() returns 1
-// when the refresh failed, else the number of failed inspect lookups.
+// reported at all. Otherwise the identities keep what the cache last knew
+// (nothing at first: the Sampler then shows the short id), so a daemon
+// restart does not rename series; a warning says once on stderr (spdlog) why
+// names are missing, and again only when the reason changes; recovery is
+// logged at info. Failed refreshes are retried with exponential backoff
+// (options.min_backoff doubling to options.max_backoff); calls in between use
+// the cache without touching the socket. Annotate() returns 1 when the
+// refresh failed, else the number of failed inspect lookups.
 //
 // Thread-safety: Annotate() from one thread at a time (MetadataProvider's
-// contract); last_error()/api_version() may be called from any thread.
+// contract); the cache is shared with the event thread under a mutex;
+// last_error()/api_version() may be called from any thread. The destructor
+// stops the event thread promptly.
 #ifndef BERTH_COLLECTOR_DOCKER_METADATA_H_
 #define BERTH_COLLECTOR_DOCKER_METADATA_H_
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,6 +53,7 @@
 #include <vector>
 
 #include "collector/docker_client.h"
+#include "collector/docker_events.h"
 #include "collector/docker_parsers.h"
 #include "collector/metadata.h"
 
@@ -49,7 +64,8 @@ struct DockerOptions {
   // host's socket wherever it likes.
   std::string socket_path = "/var/run/docker.sock";
   std::chrono::milliseconds connect_timeout{300};
-  // Budget for all requests of one Annotate().
+  // Budget for all requests of one Annotate() (and for one inspect on the
+  // event thread).
   std::chrono::milliseconds total_timeout{1000};
   // Highest Engine API version berth asks for (Docker 29 refuses < 1.44,
   // Debian 12's dockerd speaks 1.41).
@@ -57,6 +73,8 @@ struct DockerOptions {
   size_t max_inspects_per_annotate = 16;
   std::chrono::milliseconds min_backoff{1000};
   std::chrono::milliseconds max_backoff{60000};
+  // Follow GET /events on a background thread (see above).
+  bool follow_events = true;
 };
 
 class DockerMetadata : public MetadataProvider {
@@ -67,7 +85,7 @@ class DockerMetadata : public MetadataProvider {
   const char* source() const override { return "docker"; }
   int Annotate(std::vector<ContainerIdentity*>& identities) override;
   // Listed containers (any state) whose id is not in `seen_ids`, from the
-  // last successful list: no request. Sorted by id.
+  // cache: no request. Sorted by id.
   std::vector<ContainerIdentity> KnownWithoutCgroup(
       const std::vector<std::string>& seen_ids) override;
 
@@ -75,6 +93,8 @@ class DockerMetadata : public MetadataProvider {
   std::string last_error() const;
   // The negotiated API version; nullopt before negotiation or after a failure.
   std::optional<ApiVersion> api_version() const;
+  // True while the event stream is connected and a list has been taken since.
+  bool events_in_sync() const;
 
  private:
   enum class State { kUnknown, kOk, kNoSocket, kUnreachable, kTimeout, kHttp, kBadResponse, kVersion };
@@ -82,14 +102,17 @@ class DockerMetadata : public MetadataProvider {
     State state;
     std::string message;
   };
-  struct Inspected {
-    std::optional<DockerContainerDetails> details;
-    std::string state_when_inspected;  // list "State" at inspect time
+  // What berth knows about one container.
+  struct Entry {
+    DockerContainerSummary summary;
+    std::optional<DockerContainerDetails> details;  // from an inspect
+    std::string state_when_inspected;
   };
   using Clock = std::chrono::steady_clock;
 
+  bool NeedsList(const std::vector<ContainerIdentity*>& identities) const;
   std::optional<Failure> Refresh(const std::vector<ContainerIdentity*>& identities,
-                                 Clock::time_point deadline, int* inspect_errors);
+                                 bool list, Clock::time_point deadline, int* inspect_errors);
   std::optional<Failure> Negotiate(Clock::time_point deadline,
                                    std::optional<ApiVersion> at_least);
   std::optional<Failure> FailureFrom(const DockerResponse& response, const char* what) const;
@@ -97,23 +120,33 @@ class DockerMetadata : public MetadataProvider {
                   Clock::time_point deadline, int* inspect_errors);
   void Apply(std::vector<ContainerIdentity*>& identities) const;
   void Report(State state, const std::string& message);
+  void StartEvents();
+  void OnEvent(const DockerEvent& event);
   static std::chrono::milliseconds Remaining(Clock::time_point deadline);
 
   DockerOptions options_;
-  DockerClient client_;
+  DockerClient client_;  // Annotate()'s thread only
   // "/v1.41" once negotiated; "" when the server has no /version (unversioned
-  // paths then); nullopt when negotiation is due.
+  // paths then); nullopt when negotiation is due. Annotate()'s thread only.
   std::optional<std::string> prefix_;
   std::string engine_version_;
-  std::map<std::string, DockerContainerSummary> containers_;  // by id, last list
-  std::map<std::string, Inspected> inspected_;                // by id
   State state_ = State::kUnknown;
   int consecutive_failures_ = 0;
   Clock::time_point retry_at_{};
 
-  mutable std::mutex status_mutex_;  // guards the two below
+  mutable std::mutex mutex_;  // guards everything below
+  std::map<std::string, Entry> entries_;  // by id
   std::string last_error_;
   std::optional<ApiVersion> api_version_;
+  std::string events_prefix_;  // prefix_ for the event thread
+  bool events_connected_ = false;
+  uint64_t events_generation_ = 0;  // bumped at each (re)connect
+  bool events_in_sync_ = false;
+
+  // The event thread's own client (inspects on events). Declared before
+  // events_ so that it outlives the thread.
+  std::unique_ptr<DockerClient> events_client_;
+  std::unique_ptr<DockerEventStream> events_;  // last: stopped first
 };
 
 // The provider `berth` uses for --docker.socket.

@@ -33,6 +33,15 @@ std::optional<int64_t> IntField(const json& object, const char* key) {
   return it->get<int64_t>();
 }
 
+// The string-valued members of an object (others skipped).
+std::map<std::string, std::string> StringMap(const json& object) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : object.items()) {
+    if (value.is_string()) out.emplace(key, value.get<std::string>());
+  }
+  return out;
+}
+
 std::string PrimaryName(const json& summary) {
   auto it = summary.find("Names");
   if (it == summary.end() || !it->is_array()) return {};
@@ -112,11 +121,7 @@ std::optional<std::vector<DockerContainerSummary>> ParseDockerContainerList(
     summary.image = StringField(entry, "Image");
     summary.created_seconds = IntField(entry, "Created");
     summary.state = StringField(entry, "State");
-    if (const json* labels = ObjectField(entry, "Labels")) {
-      for (const auto& [key, value] : labels->items()) {
-        if (value.is_string()) summary.labels.emplace(key, value.get<std::string>());
-      }
-    }
+    if (const json* labels = ObjectField(entry, "Labels")) summary.labels = StringMap(*labels);
     out.push_back(std::move(summary));
   }
   return out;
@@ -129,13 +134,40 @@ std::optional<DockerContainerDetails> ParseDockerContainerInspect(std::string_vi
   details.id = StringField(doc, "Id");
   if (details.id.empty()) return std::nullopt;
   details.restart_count = IntField(doc, "RestartCount");
+  details.name = StringField(doc, "Name");
+  if (!details.name.empty() && details.name.front() == '/') details.name.erase(0, 1);
+  if (const json* config = ObjectField(doc, "Config")) {
+    details.image = StringField(*config, "Image");
+    if (const json* labels = ObjectField(*config, "Labels")) details.labels = StringMap(*labels);
+  }
   if (const json* state = ObjectField(doc, "State")) {
+    details.state = StringField(*state, "Status");
     details.started_at_seconds = ParseDockerTimestamp(StringField(*state, "StartedAt"));
     if (const json* health = ObjectField(*state, "Health")) {
       details.health_status = StringField(*health, "Status");
     }
   }
   return details;
+}
+
+std::optional<DockerEvent> ParseDockerEvent(std::string_view line) {
+  json doc = ParseJson(line);
+  if (!doc.is_object()) return std::nullopt;
+  DockerEvent event;
+  event.type = StringField(doc, "Type");
+  event.action = StringField(doc, "Action");
+  if (event.action.empty()) event.action = StringField(doc, "status");  // before API 1.22
+  if (event.type.empty() && doc.contains("status")) event.type = "container";
+  if (const json* actor = ObjectField(doc, "Actor")) {
+    event.id = StringField(*actor, "ID");
+    if (const json* attributes = ObjectField(*actor, "Attributes")) {
+      event.name = StringField(*attributes, "name");
+    }
+  }
+  if (event.id.empty()) event.id = StringField(doc, "id");
+  if (event.type.empty() || event.action.empty() || event.id.empty()) return std::nullopt;
+  event.time_nano = IntField(doc, "timeNano");
+  return event;
 }
 
 std::optional<double> ParseDockerTimestamp(std::string_view text) {

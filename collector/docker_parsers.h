@@ -54,11 +54,29 @@ std::optional<std::vector<DockerContainerSummary>> ParseDockerContainerList(
 // The parts of GET /containers/<id>/json berth uses.
 struct DockerContainerDetails {
   std::string id;
+  std::string name;   // "Name" without the leading '/'
+  std::string image;  // Config.Image (as the user gave it)
+  std::map<std::string, std::string> labels;  // Config.Labels
+  std::string state;                          // State.Status: "running", "exited", …
   std::optional<double> started_at_seconds;   // State.StartedAt; absent if never started
   std::optional<int64_t> restart_count;       // "RestartCount"
   std::string health_status;                  // State.Health.Status; empty without healthcheck
 };
 std::optional<DockerContainerDetails> ParseDockerContainerInspect(std::string_view body);
+
+// One line of GET /events (type=container), e.g.
+// {"Type":"container","Action":"start","Actor":{"ID":"…","Attributes":{"name":"web",…}},
+//  "time":1700000000,"timeNano":1700000000123456789}
+struct DockerEvent {
+  std::string type;    // "container", "network", …
+  std::string action;  // "start", "die", "rename", "health_status: healthy", …
+  std::string id;      // Actor.ID (older engines: "id")
+  std::string name;    // Actor.Attributes.name (the new name for "rename")
+  std::optional<int64_t> time_nano;
+};
+// nullopt unless the line is a JSON object with a type (or legacy "status")
+// and an id.
+std::optional<DockerEvent> ParseDockerEvent(std::string_view line);
 
 // RFC 3339 timestamp as Docker writes it ("2024-05-01T10:11:12.123456789Z",
 // or with a "+02:00" offset) -> unix seconds. nullopt when malformed or for

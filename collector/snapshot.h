@@ -120,6 +120,10 @@ struct ContainerIdentity {
   std::string pod_uid, qos_class, k8s_namespace, k8s_pod, k8s_container;
   bool is_sandbox = false;  // the pod's pause container
   std::optional<double> start_time_seconds;  // unix time the container started
+  // Docker/Podman: restarts by the restart policy, and the healthcheck status
+  // ("starting", "healthy", "unhealthy"; empty without a healthcheck).
+  std::optional<int64_t> restart_count;
+  std::string health_status;
 };
 
 struct ContainerStats {

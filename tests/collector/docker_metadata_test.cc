@@ -99,6 +99,7 @@ DockerOptions OptionsFor(const std::string& socket_path) {
   options.connect_timeout = milliseconds(200);
   options.total_timeout = milliseconds(400);
   options.min_backoff = milliseconds(0);
+  options.follow_events = false;  // the events tests turn it on
   return options;
 }
 

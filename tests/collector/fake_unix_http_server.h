@@ -1,8 +1,10 @@
 // FakeUnixHttpServer: a test HTTP/1.1 server on a unix socket in a temp dir.
 // A thread accept()s connections, reads each request head and answers with
-// what the handler returns (Connection: close), or holds the connection open
-// without a word (hang) until the server stops. Counts requests by path.
-// Test-only; the handler runs on the server thread.
+// what the handler returns (Connection: close), holds the connection open
+// without a word (hang) until the server stops, or answers the head and body
+// and keeps the connection as a stream that Push() writes to (like GET
+// /events) until CloseStreams(). Counts requests by path. Test-only; the
+// handler runs on the server thread.
 #ifndef BERTH_TESTS_COLLECTOR_FAKE_UNIX_HTTP_SERVER_H_
 #define BERTH_TESTS_COLLECTOR_FAKE_UNIX_HTTP_SERVER_H_
 
@@ -27,7 +29,8 @@ namespace berth::testing {
 struct FakeResponse {
   int status = 200;
   std::string body;
-  bool hang = false;  // accept, read the request, never answer
+  bool hang = false;    // accept, read the request, never answer
+  bool stream = false;  // answer head + body, keep the connection for Push()
 };
 
 class FakeUnixHttpServer {
@@ -54,6 +57,7 @@ class FakeUnixHttpServer {
     (void)!::write(stop_pipe_[1], &c, 1);
     thread_.join();
     for (int fd : held_) ::close(fd);
+    CloseStreams();
     ::close(listen_fd_);
     ::close(stop_pipe_[0]);
     ::close(stop_pipe_[1]);
@@ -71,6 +75,22 @@ class FakeUnixHttpServer {
   std::vector<std::string> paths() const {
     std::lock_guard lock(mutex_);
     return paths_;
+  }
+
+  // Writes `data` to every open stream.
+  void Push(const std::string& data) {
+    std::lock_guard lock(mutex_);
+    for (int fd : streams_) (void)!::write(fd, data.data(), data.size());
+  }
+  // Ends every open stream (a daemon restart, as the client sees it).
+  void CloseStreams() {
+    std::lock_guard lock(mutex_);
+    for (int fd : streams_) ::close(fd);
+    streams_.clear();
+  }
+  int open_streams() const {
+    std::lock_guard lock(mutex_);
+    return static_cast<int>(streams_.size());
   }
 
  private:
@@ -110,14 +130,19 @@ class FakeUnixHttpServer {
       return;
     }
     std::string out = "HTTP/1.1 " + std::to_string(response.status) + " X\r\n" +
-                      "Content-Type: application/json\r\nContent-Length: " +
-                      std::to_string(response.body.size()) + "\r\nConnection: close\r\n\r\n" +
-                      response.body;
+                      "Content-Type: application/json\r\n";
+    if (!response.stream) out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+    out += "Connection: close\r\n\r\n" + response.body;
     size_t off = 0;
     while (off < out.size()) {
       ssize_t n = ::write(fd, out.data() + off, out.size() - off);
       if (n <= 0) break;
       off += n;
+    }
+    if (response.stream) {
+      std::lock_guard lock(mutex_);
+      streams_.push_back(fd);
+      return;
     }
     ::close(fd);
   }
@@ -130,6 +155,7 @@ class FakeUnixHttpServer {
   std::vector<int> held_;  // hung connections, server thread only until join
   mutable std::mutex mutex_;
   std::vector<std::string> paths_;
+  std::vector<int> streams_;
 };
 
 }  // namespace berth::testing

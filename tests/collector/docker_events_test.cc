@@ -1,0 +1,260 @@
+// DockerMetadata's event stream against a test Engine on a unix socket: new
+// containers and renames are known before the next sample without a list,
+// destroy forgets, restart count and health come along, a dropped stream is
+// reconnected, and shutdown is prompt. Also the event-line parser.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "collector/docker_events.h"
+#include "collector/docker_metadata.h"
+#include "tests/collector/fake_unix_http_server.h"
+
+namespace berth::collector {
+namespace {
+
+using berth::testing::FakeResponse;
+using berth::testing::FakeUnixHttpServer;
+using std::chrono::milliseconds;
+
+TEST(ParseDockerEvent, Table) {
+  struct Case {
+    const char* name;
+    std::string line;
+    bool ok;
+    std::string type, action, id, container_name;
+  };
+  const std::vector<Case> cases = {
+      {"start_api_1_41",
+       R"({"status":"start","id":"abc","from":"busybox","Type":"container","Action":"start",)"
+       R"("Actor":{"ID":"abc","Attributes":{"image":"busybox","name":"web","com.x":"y"}},)"
+       R"("scope":"local","time":1700000000,"timeNano":1700000000123456789})",
+       true, "container", "start", "abc", "web"},
+      {"rename", R"({"Type":"container","Action":"rename","Actor":{"ID":"abc","Attributes":{"name":"new","oldName":"/old"}}})",
+       true, "container", "rename", "abc", "new"},
+      {"health", R"({"Type":"container","Action":"health_status: healthy","Actor":{"ID":"abc","Attributes":{}}})",
+       true, "container", "health_status: healthy", "abc", ""},
+      {"network_event", R"({"Type":"network","Action":"connect","Actor":{"ID":"net1","Attributes":{"container":"abc"}}})",
+       true, "network", "connect", "net1", ""},
+      {"legacy_pre_1_22", R"({"status":"die","id":"abc","from":"busybox","time":1})", true,
+       "container", "die", "abc", ""},
+      {"unknown_fields", R"({"Type":"container","Action":"die","Actor":{"ID":"abc"},"Future":[1]})",
+       true, "container", "die", "abc", ""},
+      {"no_id", R"({"Type":"container","Action":"die","Actor":{"Attributes":{}}})", false, "", "", "", ""},
+      {"no_action", R"({"Type":"container","Actor":{"ID":"abc"}})", false, "", "", "", ""},
+      {"error_json", R"({"message":"bad filter"})", false, "", "", "", ""},
+      {"not_json", "hello", false, "", "", "", ""},
+      {"empty", "", false, "", "", "", ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto event = ParseDockerEvent(c.line);
+    ASSERT_EQ(event.has_value(), c.ok);
+    if (!c.ok) continue;
+    EXPECT_EQ(event->type, c.type);
+    EXPECT_EQ(event->action, c.action);
+    EXPECT_EQ(event->id, c.id);
+    EXPECT_EQ(event->name, c.container_name);
+  }
+}
+
+TEST(DockerEventStream, AsksForContainerEventsOnly) {
+  EXPECT_EQ(DockerEventStream::EventsPath(),
+            "/events?filters=%7B%22type%22%3A%5B%22container%22%5D%2C%22event%22%3A%5B%22create%22%2C"
+            "%22start%22%2C%22die%22%2C%22destroy%22%2C%22rename%22%2C%22health_status%22%5D%7D");
+}
+
+// A small Engine (API 1.41) whose containers the test changes at will.
+class TestEngine {
+ public:
+  struct Container {
+    std::string name, state = "running";
+    int restarts = 0;
+    std::string health;
+  };
+  static Container Named(std::string name, int restarts = 0, std::string health = "") {
+    Container c;
+    c.name = std::move(name);
+    c.restarts = restarts;
+    c.health = std::move(health);
+    return c;
+  }
+
+  TestEngine()
+      : server_([this](const std::string& path) { return Handle(path); }) {}
+
+  void Set(const std::string& id, Container c) {
+    std::lock_guard lock(mutex_);
+    containers_[id] = std::move(c);
+  }
+  void Remove(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    containers_.erase(id);
+  }
+  void Emit(const std::string& action, const std::string& id, const std::string& name) {
+    server_.Push(R"({"Type":"container","Action":")" + action + R"(","Actor":{"ID":")" + id +
+                 R"(","Attributes":{"name":")" + name + R"("}},"timeNano":1})" + "\n");
+  }
+  FakeUnixHttpServer& server() { return server_; }
+
+ private:
+  FakeResponse Handle(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    if (path == "/version") return {200, R"({"Version":"t","ApiVersion":"1.41"})"};
+    if (path.rfind("/v1.41/events?", 0) == 0) {
+      FakeResponse r{200, ""};
+      r.stream = true;
+      return r;
+    }
+    if (path == "/v1.41/containers/json?all=1") {
+      std::string body = "[";
+      for (const auto& [id, c] : containers_) {
+        if (body.size() > 1) body += ",";
+        body += R"({"Id":")" + id + R"(","Names":["/)" + c.name + R"("],"Image":"img","State":")" +
+                c.state + R"("})";
+      }
+      return {200, body + "]"};
+    }
+    for (const auto& [id, c] : containers_) {
+      if (path == "/v1.41/containers/" + id + "/json") {
+        std::string health = c.health.empty() ? "" : R"(,"Health":{"Status":")" + c.health + R"("})";
+        return {200, R"({"Id":")" + id + R"(","Name":"/)" + c.name +
+                         R"(","Config":{"Image":"img","Labels":{"com.docker.compose.service":"svc"}},)"
+                         R"("State":{"Status":")" + c.state +
+                         R"(","StartedAt":"2023-11-14T22:13:20Z")" + health +
+                         R"(},"RestartCount":)" + std::to_string(c.restarts) + "}"};
+      }
+    }
+    return {404, R"({"message":"No such container"})"};
+  }
+
+  std::mutex mutex_;
+  std::map<std::string, Container> containers_;
+  FakeUnixHttpServer server_;  // last: its thread stops before the map goes
+};
+
+// Polls `done` for up to 3 s.
+bool Eventually(const std::function<bool()>& done) {
+  for (int i = 0; i < 300; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  return done();
+}
+
+const std::string kA(64, 'a');
+const std::string kB(64, 'b');
+
+DockerOptions EventOptions(const std::string& socket_path) {
+  DockerOptions options;
+  options.socket_path = socket_path;
+  options.total_timeout = milliseconds(500);
+  options.min_backoff = milliseconds(50);
+  options.max_backoff = milliseconds(200);
+  options.follow_events = true;
+  return options;
+}
+
+std::vector<ContainerIdentity> AnnotateIds(DockerMetadata& docker, std::vector<std::string> ids) {
+  std::vector<ContainerIdentity> out;
+  for (const std::string& id : ids) {
+    ContainerIdentity identity;
+    identity.id = id;
+    identity.runtime = Runtime::kDocker;
+    out.push_back(identity);
+  }
+  std::vector<ContainerIdentity*> pointers;
+  for (ContainerIdentity& identity : out) pointers.push_back(&identity);
+  docker.Annotate(pointers);
+  return out;
+}
+
+// Brings `docker` to "stream connected and a list taken since".
+void Sync(DockerMetadata& docker, TestEngine& engine, const std::vector<std::string>& ids) {
+  AnnotateIds(docker, ids);
+  ASSERT_TRUE(Eventually([&] { return engine.server().open_streams() == 1; }));
+  // The client sees the stream's head a moment after the server wrote it.
+  ASSERT_TRUE(Eventually([&] {
+    AnnotateIds(docker, ids);
+    return docker.events_in_sync();
+  }));
+}
+
+TEST(DockerEvents, NewAndRenamedContainersAreNamedWithoutAList) {
+  TestEngine engine;
+  engine.Set(kA, TestEngine::Named("web"));
+  DockerMetadata docker(EventOptions(engine.server().socket_path()));
+  Sync(docker, engine, {kA});
+  const int lists = engine.server().requests("/v1.41/containers/json");
+
+  engine.Set(kB, TestEngine::Named("worker", 2, "healthy"));
+  engine.Emit("create", kB, "worker");
+  ASSERT_TRUE(Eventually(
+      [&] { return engine.server().requests("/v1.41/containers/" + kB + "/json") >= 1; }));
+  // The inspect answer lands in the cache right after the request is served.
+  ASSERT_TRUE(Eventually([&] { return docker.KnownWithoutCgroup({kA}).size() == 1; }));
+  auto named = AnnotateIds(docker, {kA, kB});
+  EXPECT_EQ(named[1].name, "worker");
+  EXPECT_EQ(named[1].image, "img");
+  EXPECT_EQ(named[1].labels.at("com.docker.compose.service"), "svc");
+  EXPECT_EQ(named[1].restart_count, 2);
+  EXPECT_EQ(named[1].health_status, "healthy");
+  EXPECT_TRUE(named[1].start_time_seconds.has_value());
+
+  engine.Set(kA, TestEngine::Named("frontend"));
+  engine.Emit("rename", kA, "frontend");
+  ASSERT_TRUE(Eventually([&] { return AnnotateIds(docker, {kA, kB})[0].name == "frontend"; }));
+  EXPECT_EQ(engine.server().requests("/v1.41/containers/json"), lists);  // events only
+
+  engine.Remove(kB);
+  engine.Emit("destroy", kB, "worker");
+  ASSERT_TRUE(Eventually([&] { return docker.KnownWithoutCgroup({kA}).empty(); }));
+}
+
+TEST(DockerEvents, AnUnknownIdStillTriggersAList) {
+  TestEngine engine;
+  engine.Set(kA, TestEngine::Named("web"));
+  DockerMetadata docker(EventOptions(engine.server().socket_path()));
+  Sync(docker, engine, {kA});
+  const int lists = engine.server().requests("/v1.41/containers/json");
+  engine.Set(kB, TestEngine::Named("missed"));  // no event: as if it was lost
+  EXPECT_EQ(AnnotateIds(docker, {kA, kB})[1].name, "missed");
+  EXPECT_EQ(engine.server().requests("/v1.41/containers/json"), lists + 1);
+}
+
+TEST(DockerEvents, ReconnectsWhenTheStreamDrops) {
+  TestEngine engine;
+  engine.Set(kA, TestEngine::Named("web"));
+  DockerMetadata docker(EventOptions(engine.server().socket_path()));
+  Sync(docker, engine, {kA});
+  engine.server().CloseStreams();  // the daemon restarted
+  ASSERT_TRUE(Eventually([&] { return !docker.events_in_sync(); }));
+  ASSERT_TRUE(Eventually([&] { return engine.server().open_streams() == 1; }));
+  EXPECT_EQ(engine.server().requests("/v1.41/events"), 2);
+  const int lists = engine.server().requests("/v1.41/containers/json");
+  ASSERT_TRUE(Eventually([&] {  // lists to catch up on what was missed
+    AnnotateIds(docker, {kA});
+    return docker.events_in_sync();
+  }));
+  EXPECT_GT(engine.server().requests("/v1.41/containers/json"), lists);
+}
+
+TEST(DockerEvents, ShutdownIsPromptWhileTheStreamIsIdle) {
+  TestEngine engine;
+  engine.Set(kA, TestEngine::Named("web"));
+  auto docker = std::make_unique<DockerMetadata>(EventOptions(engine.server().socket_path()));
+  AnnotateIds(*docker, {kA});
+  ASSERT_TRUE(Eventually([&] { return engine.server().open_streams() == 1; }));
+  auto start = std::chrono::steady_clock::now();
+  docker.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(500));
+}
+
+}  // namespace
+}  // namespace berth::collector
