@@ -62,9 +62,9 @@ img=$BERTH_E2E_IMAGE
 docker network create berth-dash >/dev/null || { echo "FAIL: docker network create"; exit 1; }
 
 # peer: a ping target. busy: CPU quota (throttled), memory limit, network
-# traffic, block IO, a task limit; the one the Container detail dashboard shows.
+# traffic, block IO, a reservation and a task limit; the one the Container detail dashboard shows.
 docker run -d --name peer --network berth-dash "$img" sleep 600 >/dev/null
-docker run -d --name busy --network berth-dash --cpus 0.2 --memory 64m --pids-limit 64 "$img" sh -c '
+docker run -d --name busy --network berth-dash --cpus 0.2 --memory 64m --memory-reservation 32m --pids-limit 64 "$img" sh -c '
   (while true; do ping -c 1 -s 1000 peer >/dev/null 2>&1; sleep 0.2; done) &
   (while true; do dd if=/dev/zero of=/tmp/f bs=1M count=4 conv=fsync 2>/dev/null; sync; cat /tmp/f >/dev/null; sleep 1; done) &
   while true; do :; done' >/dev/null
@@ -84,7 +84,7 @@ if [ ! -e /var/log/pods ] && [ ! -e /var/log/containers ] && [ ! -e /sys/fs/cgro
   uid=0b8e2a9c-5d4f-4e3a-9b1c-7f6e5d4c3b2a
   FAKE_K8S_CGROUPS=1
   if docker run -d --name k8s_api_shop --cgroup-parent "/kubepods/besteffort/pod$uid" --network berth-dash \
-       --memory 32m --cpus 0.5 "$img" sh -c 'while true; do ping -c 1 peer >/dev/null 2>&1; sleep 0.5; done' >"$tmp/k8s.id"; then
+       --memory 32m --cpus 0.5 "$img" sh -c 'while true; do ping -c 1 peer >/dev/null 2>&1; dd if=/dev/zero of=/tmp/f bs=64k count=16 conv=fsync 2>/dev/null; sleep 0.5; done' >"$tmp/k8s.id"; then
     cid=$(cat "$tmp/k8s.id")
     FAKE_K8S_LOGS=1
     mkdir -p "/var/log/pods/shop_api-0_$uid/api" /var/log/containers
