@@ -11,9 +11,10 @@
 #   - ContainerMemoryNearLimit and ContainerOOMKilled are active (pending or
 #     firing: the near-limit alert has a 5 minute `for`, the test runs ~1 minute).
 # A fake Kubernetes pod (a container under kubepods/besteffort/pod<uid> plus
-# the kubelet's /var/log/pods layout) is tried for the Kubernetes dashboard; if
-# berth does not report it with namespace/pod/container labels that dashboard
-# is skipped with a note.
+# the kubelet's /var/log/pods layout) feeds the Kubernetes dashboard. While
+# berth does not yet put namespace/pod/container on it, Prometheus adds them by
+# metric relabelling (the figures stay berth's own); the output says which.
+# Without a fake pod (a real node) that dashboard is skipped with a note.
 # Env: BERTH_BIN (the built berth). Exit 0 pass, 77 skip, else fail.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,7 +31,7 @@ done
 
 source "$ROOT/tests/e2e/lib/dockerd.sh"
 tmp=$(mktemp -d /tmp/berth-dashboards-live.XXXXXX)
-BERTH_PID= PROM_PID= FAKE_K8S_LOGS= FAKE_K8S_CGROUPS=0
+BERTH_PID= PROM_PID= FAKE_K8S_LOGS= FAKE_K8S_CGROUPS=0 uid= k8s_labels=
 cleanup() {
   [ -n "$PROM_PID" ] && kill "$PROM_PID" 2>/dev/null
   [ -n "$BERTH_PID" ] && kill "$BERTH_PID" 2>/dev/null
@@ -103,6 +104,24 @@ BERTH_PID=$!
 wait_http "http://127.0.0.1:$berth_port/metrics" 20 ||
   { echo "FAIL: berth serve did not answer"; tail -20 "$tmp/berth.log"; exit 1; }
 
+# Until berth names Kubernetes containers itself (kubelet layout, issue 5),
+# Prometheus gives the fake pod's series (real berth figures) the kubelet's
+# labels; series that already carry a namespace are left alone.
+fake_pod_relabel() {
+  [ -n "$FAKE_K8S_LOGS" ] || return 0
+  cat <<EOF2
+    metric_relabel_configs:
+      - source_labels: [id, namespace]
+        regex: '.*pod$uid.*;'
+        target_label: __tmp_fake_pod
+        replacement: '1'
+      - {source_labels: [__tmp_fake_pod], regex: '1', target_label: namespace, replacement: shop}
+      - {source_labels: [__tmp_fake_pod], regex: '1', target_label: pod, replacement: api-0}
+      - {source_labels: [__tmp_fake_pod], regex: '1', target_label: container, replacement: api}
+      - {regex: __tmp_fake_pod, action: labeldrop}
+EOF2
+}
+
 prom_port=$(free_port)
 cat >"$tmp/prometheus.yml" <<EOF
 global:
@@ -115,6 +134,7 @@ scrape_configs:
   - job_name: berth
     static_configs:
       - targets: ["127.0.0.1:$berth_port"]
+$(fake_pod_relabel)
 EOF
 promtool check config "$tmp/prometheus.yml" >"$tmp/promtool.out" 2>&1 ||
   { echo "FAIL: promtool check config"; cat "$tmp/promtool.out"; exit 1; }
@@ -131,12 +151,14 @@ vars=(--var __rate_interval=10s --var __range=1m --var __interval=2s --var name=
 dashboards=("$D"/grafana/*.json)
 
 start=$SECONDS
-sleep 30
+sleep 60   # "for a minute" (issue 6); everything is normally there after ~20 s
 result=1
 while :; do
   curl -fsS "http://127.0.0.1:$berth_port/metrics" >"$tmp/metrics.prom" 2>/dev/null
   if grep -q '^container_last_seen{.*namespace=' "$tmp/metrics.prom"; then
-    run=("${dashboards[@]}")
+    run=("${dashboards[@]}") k8s_labels="berth's own"
+  elif [ -n "$FAKE_K8S_LOGS" ] && grep -q "^container_last_seen{.*pod$uid" "$tmp/metrics.prom"; then
+    run=("${dashboards[@]}") k8s_labels="added by Prometheus relabelling to berth's series of the fake pod"
   else
     run=()
     for f in "${dashboards[@]}"; do
@@ -149,11 +171,13 @@ while :; do
     "${run[@]}" >"$tmp/check.out" 2>&1
   result=$?
   [ "$result" -eq 0 ] && break
-  [ $((SECONDS - start)) -ge 100 ] && break
+  [ $((SECONDS - start)) -ge 110 ] && break
   sleep 10
 done
 cat "$tmp/check.out"
-if [ ${#run[@]} -lt ${#dashboards[@]} ]; then
+if [ ${#run[@]} -eq ${#dashboards[@]} ]; then
+  echo "berth-kubernetes.json checked; namespace/pod/container labels: $k8s_labels"
+else
   echo "SKIP berth-kubernetes.json: berth reports no container with namespace/pod/container labels ($k8s_note)"
 fi
 echo "elapsed $((SECONDS - start)) s after start of scraping"
