@@ -171,16 +171,13 @@ def alert_thresholds(rules):
 # --- /metrics samples --------------------------------------------------------
 
 def read_metric_names(paths):
+    """Names that have at least one sample (a family with only # HELP/# TYPE
+    lines, e.g. an error counter before the first error, does not count)."""
     names = set()
     for path in paths:
         for line in open(path, encoding="utf-8", errors="replace"):
             line = line.strip()
-            if not line:
-                continue
-            if line.startswith("#"):
-                m = re.match(r"#\s*(?:TYPE|HELP)\s+(\S+)", line)
-                if m:
-                    names.add(m.group(1))
+            if not line or line.startswith("#"):
                 continue
             m = re.match(r"([A-Za-z_:][A-Za-z0-9_:]*)", line)
             if m:
