@@ -26,7 +26,7 @@ an instant query and must return at least one series. A query that returns
 nothing although every metric it needs is present in --live-metrics fails; a
 query that needs a metric the live /metrics lacks (the kernel does not
 provide it on this host, e.g. no PSI) is reported as SKIP with the reason.
---expect-alert NAME (repeatable) requires that alert to be active (pending or
+--expect-alert 'NAME{label=value,...}' (repeatable) requires that alert to be active (pending or
 firing) in that Prometheus; --check-rule-health requires every loaded rule to
 evaluate without error.
 
@@ -423,12 +423,20 @@ def live_check(base, queries, live_metrics, rules_by_name, expect_alerts, rule_h
             problems.append("Prometheus has no rules loaded")
     if expect_alerts:
         alerts = http_json(base.rstrip("/") + "/api/v1/alerts").get("data", {}).get("alerts", [])
-        for name in expect_alerts:
-            states = sorted({a.get("state") for a in alerts if a["labels"].get("alertname") == name})
-            if states:
-                print(f"alert {name}: {', '.join(states)}")
+        for spec in expect_alerts:
+            # NAME or NAME{label=value,...}
+            m = re.match(r"^(\w+)(?:\{(.*)\})?$", spec)
+            want = {"alertname": m.group(1)}
+            for kv in filter(None, (m.group(2) or "").split(",")):
+                k, _, v = kv.partition("=")
+                want[k.strip()] = v.strip().strip('"')
+            hits = [a for a in alerts if all(a["labels"].get(k) == v for k, v in want.items())]
+            if hits:
+                print(f"alert {spec}: " + "; ".join(
+                    f"{a.get('state')} {a['labels'].get('severity', '')} "
+                    f"value {float(a.get('value', 'nan')):.3g}" for a in hits))
             else:
-                problems.append(f"alert {name} is not active (pending or firing)")
+                problems.append(f"alert {spec} is not active (pending or firing)")
 
 
 def main(argv):
@@ -443,7 +451,7 @@ def main(argv):
                          "also __rate_interval (default 1m), __range (1h), __interval (15s)")
     ap.add_argument("--prometheus", help="base URL of a Prometheus to run every query against")
     ap.add_argument("--live-metrics", help="the /metrics text that Prometheus scrapes (with --prometheus)")
-    ap.add_argument("--expect-alert", action="append", default=[], help="alert that must be active (with --prometheus)")
+    ap.add_argument("--expect-alert", action="append", default=[], help="alert that must be active, NAME or NAME{label=value,...} (with --prometheus)")
     ap.add_argument("--complete-uid", default="berth-container-detail",
                     help="dashboard that must use every container_* family of the sample")
     ap.add_argument("--check-rule-health", action="store_true",

@@ -8,8 +8,9 @@
 #     returns at least one series (a query needing a metric this host's kernel
 #     does not provide, absent from the live /metrics, is reported as SKIP);
 #   - every rule evaluates without error;
-#   - ContainerMemoryNearLimit and ContainerOOMKilled are active (pending or
-#     firing: the near-limit alert has a 5 minute `for`, the test runs ~1 minute).
+#   - ContainerMemoryNearLimit (warning) is active for container `full` and
+#     ContainerOOMKilled for container `oom` (pending or firing: the near-limit
+#     alert has a 5 minute `for`, the test runs ~1 minute).
 # A fake Kubernetes pod (a container under kubepods/besteffort/pod<uid> plus
 # the kubelet's /var/log/pods layout) feeds the Kubernetes dashboard. While
 # berth does not yet put namespace/pod/container on it, Prometheus adds them by
@@ -167,7 +168,8 @@ while :; do
   fi
   "$PY" "$D/tools/check_dashboards.py" "${vars[@]}" --live-metrics "$tmp/metrics.prom" \
     --prometheus "http://127.0.0.1:$prom_port" --check-rule-health \
-    --expect-alert ContainerMemoryNearLimit --expect-alert ContainerOOMKilled \
+    --expect-alert 'ContainerMemoryNearLimit{name=full,severity=warning}' \
+    --expect-alert 'ContainerOOMKilled{name=oom}' \
     "${run[@]}" >"$tmp/check.out" 2>&1
   result=$?
   [ "$result" -eq 0 ] && break
