@@ -10,7 +10,9 @@
 #   - every rule evaluates without error;
 #   - ContainerMemoryNearLimit (warning) is active for container `full` and
 #     ContainerOOMKilled for container `oom` (pending or firing: the near-limit
-#     alert has a 5 minute `for`, the test runs ~1 minute).
+#     alert has a 5 minute `for`, the test runs ~1 minute), and
+#     ContainerRestarting for `flappy`, restarted three times (the restart
+#     rule derives restarts from container_start_time_seconds).
 # A fake Kubernetes pod (a container under kubepods/besteffort/pod<uid> plus
 # the kubelet's /var/log/pods layout) feeds the Kubernetes dashboard. While
 # berth does not yet put namespace/pod/container on it, Prometheus adds them by
@@ -78,6 +80,10 @@ docker run -d --name full --memory 16m --memory-swap 16m "$img" sh -c '
 # the shell survives -> container_oom_events_total grows -> ContainerOOMKilled.
 docker run -d --name oom --memory 16m --memory-swap 16m "$img" sh -c '
   while true; do dd if=/dev/zero bs=32M count=1 2>/dev/null | tail -c 1 >/dev/null; sleep 1; done' >/dev/null
+
+# flappy: restarted three times once Prometheus watches (below): the restart
+# rule must see it -> ContainerRestarting.
+docker run -d --name flappy "$img" sleep 600 >/dev/null
 
 # A fake Kubernetes pod, only on a machine that is not a Kubernetes node.
 k8s_note="no fake pod (this machine has /var/log/pods or kubepods: a real node?)"
@@ -152,7 +158,8 @@ vars=(--var __rate_interval=10s --var __range=1m --var __interval=2s --var name=
 dashboards=("$D"/grafana/*.json)
 
 start=$SECONDS
-sleep 60   # "for a minute" (issue 6); everything is normally there after ~20 s
+for _ in 1 2 3; do sleep 4; docker restart -t 0 flappy >/dev/null; done
+sleep 48   # "for a minute" (issue 6); everything is normally there after ~20 s
 result=1
 while :; do
   curl -fsS "http://127.0.0.1:$berth_port/metrics" >"$tmp/metrics.prom" 2>/dev/null
@@ -170,6 +177,7 @@ while :; do
     --prometheus "http://127.0.0.1:$prom_port" --check-rule-health \
     --expect-alert 'ContainerMemoryNearLimit{name=full,severity=warning}' \
     --expect-alert 'ContainerOOMKilled{name=oom}' \
+    --expect-alert 'ContainerRestarting{name=flappy}' \
     "${run[@]}" >"$tmp/check.out" 2>&1
   result=$?
   [ "$result" -eq 0 ] && break
