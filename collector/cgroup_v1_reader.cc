@@ -88,7 +88,6 @@ void CgroupV1Reader::Close() {
 
 bool CgroupV1Reader::ReadCpu(ReadContext& ctx, ContainerStats& out) {
   CpuStats& cpu = out.cpu;
-  CpuLimits& lim = out.cpu_limits;
   const std::string& acct = dir(V1Controller::kCpuacct);
   if (!acct.empty()) {
     if (!ReadInto(files_[kCpuacctUsage], acct, ctx, kSource, Uint(),
@@ -110,15 +109,38 @@ bool CgroupV1Reader::ReadCpu(ReadContext& ctx, ContainerStats& out) {
                     cpu.nr_periods = v.nr_periods;
                     cpu.nr_throttled = v.nr_throttled;
                     cpu.throttled_ns = v.throttled_ns;
-                  }) &&
-         ReadInto(files_[kCfsQuota], d, ctx, kSource,
-                  [](std::string_view t) { return ParseInt(t); },
-                  [&](int64_t v) {
-                    lim.quota_us = v < 0 ? kUnlimited : static_cast<uint64_t>(v);
-                  }) &&
-         ReadInto(files_[kCfsPeriod], d, ctx, kSource, Uint(),
-                  [&](uint64_t v) { lim.period_us = v; }) &&
-         ReadInto(files_[kShares], d, ctx, kSource, Uint(), [&](uint64_t v) { lim.shares = v; });
+                  });
+}
+
+bool CgroupV1Reader::ReadLimits(ReadContext& ctx) {
+  Limits l;
+  const std::string& cpu = dir(V1Controller::kCpu);
+  const std::string& mem = dir(V1Controller::kMemory);
+  const std::string& pids = dir(V1Controller::kPids);
+  const bool ok =
+      (cpu.empty() ||
+       (ReadInto(files_[kCfsQuota], cpu, ctx, kSource,
+                 [](std::string_view t) { return ParseInt(t); },
+                 [&](int64_t v) {
+                   l.cpu.quota_us = v < 0 ? kUnlimited : static_cast<uint64_t>(v);
+                 }) &&
+        ReadInto(files_[kCfsPeriod], cpu, ctx, kSource, Uint(),
+                 [&](uint64_t v) { l.cpu.period_us = v; }) &&
+        ReadInto(files_[kShares], cpu, ctx, kSource, Uint(),
+                 [&](uint64_t v) { l.cpu.shares = v; }))) &&
+      (mem.empty() ||
+       (ReadInto(files_[kMemLimit], mem, ctx, kSource, UintOrMax(),
+                 [&](uint64_t v) { l.memory_limit = v; }) &&
+        ReadInto(files_[kMemSoftLimit], mem, ctx, kSource, UintOrMax(),
+                 [&](uint64_t v) { l.soft_limit = v; }) &&
+        ReadInto(files_[kMemswLimit], mem, ctx, kSource, UintOrMax(),
+                 [&](uint64_t v) { l.memsw_limit = v; }))) &&
+      (pids.empty() || ReadInto(files_[kPidsMax], pids, ctx, kSource, UintOrMax(),
+                                [&](uint64_t v) { l.pids_max = v; }));
+  if (!ok) return false;
+  limits_ = l;
+  limits_read_ = true;
+  return true;
 }
 
 bool CgroupV1Reader::ReadMemory(ReadContext& ctx, ContainerStats& out) {
@@ -128,12 +150,8 @@ bool CgroupV1Reader::ReadMemory(ReadContext& ctx, ContainerStats& out) {
   std::optional<uint64_t> memsw_usage;
   bool ok = ReadInto(files_[kMemUsage], d, ctx, kSource, Uint(),
                      [&](uint64_t v) { mem.usage_bytes = v; }) &&
-            ReadInto(files_[kMemLimit], d, ctx, kSource, UintOrMax(),
-                     [&](uint64_t v) { mem.limit_bytes = v; }) &&
             ReadInto(files_[kMemMaxUsage], d, ctx, kSource, Uint(),
                      [&](uint64_t v) { mem.peak_bytes = v; }) &&
-            ReadInto(files_[kMemSoftLimit], d, ctx, kSource, UintOrMax(),
-                     [&](uint64_t v) { mem.reservation_bytes = v; }) &&
             ReadInto(files_[kMemFailcnt], d, ctx, kSource, Uint(),
                      [&](uint64_t v) {
                        mem.failcnt = v;
@@ -152,9 +170,7 @@ bool CgroupV1Reader::ReadMemory(ReadContext& ctx, ContainerStats& out) {
                      },
                      [&](std::optional<uint64_t> v) { mem.events.oom_kill = v; }) &&
             ReadInto(files_[kMemswUsage], d, ctx, kSource, Uint(),
-                     [&](uint64_t v) { memsw_usage = v; }) &&
-            ReadInto(files_[kMemswLimit], d, ctx, kSource, UintOrMax(),
-                     [&](uint64_t v) { mem.swap_limit_bytes = v; });
+                     [&](uint64_t v) { memsw_usage = v; });
   if (!ok) return false;
   if (memsw_usage && mem.usage_bytes && *memsw_usage >= *mem.usage_bytes) {
     mem.swap_bytes = *memsw_usage - *mem.usage_bytes;
@@ -178,7 +194,10 @@ bool CgroupV1Reader::ReadBlkio(ReadContext& ctx, ContainerStats& out) {
       !read(kBlkioIosRecursive, kBlkioIos, true, ios)) {
     return false;
   }
-  if (bytes) out.block_devices = std::move(*bytes);
+  if (bytes) {
+    out.block_devices = std::move(*bytes);
+    out.block_io_known = true;
+  }
   if (ios) MergeIos(out.block_devices, *ios);
   ctx.devices.Fill(out.block_devices);
   return true;
@@ -187,10 +206,8 @@ bool CgroupV1Reader::ReadBlkio(ReadContext& ctx, ContainerStats& out) {
 bool CgroupV1Reader::ReadTasks(ReadContext& ctx, ContainerStats& out) {
   const std::string& p = dir(V1Controller::kPids);
   if (!p.empty() &&
-      !(ReadInto(files_[kPidsCurrent], p, ctx, kSource, Uint(),
-                 [&](uint64_t v) { out.pids_current = v; }) &&
-        ReadInto(files_[kPidsMax], p, ctx, kSource, UintOrMax(),
-                 [&](uint64_t v) { out.pids_max = v; }))) {
+      !ReadInto(files_[kPidsCurrent], p, ctx, kSource, Uint(),
+                [&](uint64_t v) { out.pids_current = v; })) {
     return false;
   }
   if (procs_dir_.empty()) return true;
@@ -199,22 +216,32 @@ bool CgroupV1Reader::ReadTasks(ReadContext& ctx, ContainerStats& out) {
                        if (!ParsePidList(t, out.pids)) return std::nullopt;
                        return true;
                      },
-                     [](bool) {}) &&
-            ReadInto(files_[kTasks], procs_dir_, ctx, kSource,
-                     [](std::string_view t) { return CountIdLines(t); },
-                     [&](uint64_t v) { out.threads = v; });
+                     [](bool) {});
   if (!ok) return false;
+  if (out.pids_current) {
+    out.threads = out.pids_current;  // every task of the subtree
+  } else if (!ReadInto(files_[kTasks], procs_dir_, ctx, kSource,
+                       [](std::string_view t) { return CountIdLines(t); },
+                       [&](uint64_t v) { out.threads = v; })) {
+    return false;
+  }
   if (out.pids.empty() && out.pids_current.value_or(1) > 0) {
     SubtreeTasks sub = CollectSubtreePids(procs_dir_, "tasks");
     if (!sub.pids.empty()) {
       out.pids = std::move(sub.pids);
-      out.threads = out.threads.value_or(0) + sub.threads;
+      if (!out.pids_current) out.threads = out.threads.value_or(0) + sub.threads;
     }
   }
   return true;
 }
 
 bool CgroupV1Reader::Read(ReadContext& ctx, ContainerStats& out) {
+  if ((ctx.refresh_limits || !limits_read_) && !ReadLimits(ctx)) return false;
+  out.cpu_limits = limits_.cpu;
+  out.memory.limit_bytes = limits_.memory_limit;
+  out.memory.reservation_bytes = limits_.soft_limit;
+  out.memory.swap_limit_bytes = limits_.memsw_limit;
+  out.pids_max = limits_.pids_max;
   return ReadCpu(ctx, out) && ReadMemory(ctx, out) && ReadBlkio(ctx, out) &&
          ReadTasks(ctx, out) && (!pressure_ || pressure_->Read(ctx, out));
 }

@@ -10,7 +10,10 @@
 // container's directory in the v2 mount.
 //
 // Same rules as CgroupV2Reader: missing -> absent, malformed -> absent and an
-// error under "cgroup", Read() false when a directory is gone. Ownership: owns
+// error under "cgroup", Read() false when a directory is gone; the limit files
+// (cfs_quota_us, cfs_period_us, shares, limit_in_bytes, soft_limit_in_bytes,
+// memsw.limit_in_bytes, pids.max) only when ReadContext::refresh_limits is
+// set; "tasks" only where pids.current is absent. Ownership: owns
 // its descriptors. Thread-safety: none.
 #ifndef BERTH_COLLECTOR_CGROUP_V1_READER_H_
 #define BERTH_COLLECTOR_CGROUP_V1_READER_H_
@@ -52,6 +55,14 @@ class CgroupV1Reader {
   bool ReadMemory(ReadContext& ctx, ContainerStats& out);
   bool ReadBlkio(ReadContext& ctx, ContainerStats& out);
   bool ReadTasks(ReadContext& ctx, ContainerStats& out);
+  bool ReadLimits(ReadContext& ctx);
+
+  struct Limits {
+    CpuLimits cpu;
+    std::optional<uint64_t> memory_limit, soft_limit, memsw_limit, pids_max;
+  };
+  bool limits_read_ = false;
+  Limits limits_;
 
   std::array<std::string, kNumV1Controllers> dirs_;
   std::string procs_dir_;  // the first hierarchy the container is in

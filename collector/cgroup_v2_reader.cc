@@ -44,36 +44,56 @@ bool CgroupV2Reader::ReadPressure(ReadContext& ctx, ContainerStats& out) {
                   [&](Pressure p) { out.io_pressure = p; });
 }
 
-bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {
-  if (pressure_only_) return ReadPressure(ctx, out);
+bool CgroupV2Reader::ReadLimits(ReadContext& ctx) {
   auto uint = [](std::string_view t) { return ParseUint(t); };
   auto uint_or_max = [](std::string_view t) { return ParseUintOrMax(t); };
-  CpuStats& cpu = out.cpu;
-  CpuLimits& lim = out.cpu_limits;
-  MemoryStats& mem = out.memory;
-  bool ok =
-      ReadInto(files_[kCpuStat], dir_, ctx, kSource,
-               [](std::string_view t) { return ParseCpuStatV2(t); },
-               [&](CpuStats v) { cpu = v; }) &&
+  Limits l;
+  const bool ok =
       ReadInto(files_[kCpuMax], dir_, ctx, kSource,
                [](std::string_view t) { return ParseCpuMax(t); },
                [&](CpuLimits v) {
-                 lim.quota_us = v.quota_us;
-                 lim.period_us = v.period_us;
+                 l.cpu.quota_us = v.quota_us;
+                 l.cpu.period_us = v.period_us;
                }) &&
       ReadInto(files_[kCpuWeight], dir_, ctx, kSource, uint,
                [&](uint64_t w) {
-                 lim.weight = w;
-                 lim.shares = CpuWeightToShares(w);
+                 l.cpu.weight = w;
+                 l.cpu.shares = CpuWeightToShares(w);
                }) &&
+      ReadInto(files_[kMemoryMax], dir_, ctx, kSource, uint_or_max,
+               [&](uint64_t v) { l.memory_max = v; }) &&
+      ReadInto(files_[kMemoryHigh], dir_, ctx, kSource, uint_or_max,
+               [&](uint64_t v) { l.memory_high = v; }) &&
+      ReadInto(files_[kMemoryLow], dir_, ctx, kSource, uint_or_max,
+               [&](uint64_t v) { l.memory_low = v; }) &&
+      ReadInto(files_[kSwapMax], dir_, ctx, kSource, uint_or_max,
+               [&](uint64_t v) { l.swap_max = v; }) &&
+      ReadInto(files_[kPidsMax], dir_, ctx, kSource, uint_or_max,
+               [&](uint64_t v) { l.pids_max = v; });
+  if (!ok) return false;
+  limits_ = l;
+  limits_read_ = true;
+  return true;
+}
+
+bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {
+  if (pressure_only_) return ReadPressure(ctx, out);
+  if ((ctx.refresh_limits || !limits_read_) && !ReadLimits(ctx)) return false;
+  out.cpu_limits = limits_.cpu;
+  MemoryStats& mem = out.memory;
+  mem.limit_bytes = limits_.memory_max;
+  mem.high_bytes = limits_.memory_high;
+  mem.reservation_bytes = limits_.memory_low;
+  mem.swap_limit_bytes = limits_.swap_max;
+  out.pids_max = limits_.pids_max;
+
+  auto uint = [](std::string_view t) { return ParseUint(t); };
+  bool ok =
+      ReadInto(files_[kCpuStat], dir_, ctx, kSource,
+               [](std::string_view t) { return ParseCpuStatV2(t); },
+               [&](CpuStats v) { out.cpu = v; }) &&
       ReadInto(files_[kMemoryCurrent], dir_, ctx, kSource, uint,
                [&](uint64_t v) { mem.usage_bytes = v; }) &&
-      ReadInto(files_[kMemoryMax], dir_, ctx, kSource, uint_or_max,
-               [&](uint64_t v) { mem.limit_bytes = v; }) &&
-      ReadInto(files_[kMemoryHigh], dir_, ctx, kSource, uint_or_max,
-               [&](uint64_t v) { mem.high_bytes = v; }) &&
-      ReadInto(files_[kMemoryLow], dir_, ctx, kSource, uint_or_max,
-               [&](uint64_t v) { mem.reservation_bytes = v; }) &&
       ReadInto(files_[kMemoryPeak], dir_, ctx, kSource, uint,
                [&](uint64_t v) { mem.peak_bytes = v; }) &&
       ReadInto(files_[kMemoryStat], dir_, ctx, kSource,
@@ -84,35 +104,36 @@ bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {
                [&](MemoryEvents v) { mem.events = v; }) &&
       ReadInto(files_[kSwapCurrent], dir_, ctx, kSource, uint,
                [&](uint64_t v) { mem.swap_bytes = v; }) &&
-      ReadInto(files_[kSwapMax], dir_, ctx, kSource, uint_or_max,
-               [&](uint64_t v) { mem.swap_limit_bytes = v; }) &&
       ReadInto(files_[kIoStat], dir_, ctx, kSource,
                [](std::string_view t) { return ParseIoStat(t); },
                [&](std::vector<BlockDeviceStats> v) {
                  ctx.devices.Fill(v);
                  out.block_devices = std::move(v);
+                 out.block_io_known = true;
                }) &&
       ReadInto(files_[kPidsCurrent], dir_, ctx, kSource, uint,
                [&](uint64_t v) { out.pids_current = v; }) &&
-      ReadInto(files_[kPidsMax], dir_, ctx, kSource, uint_or_max,
-               [&](uint64_t v) { out.pids_max = v; }) &&
       ReadInto(files_[kProcs], dir_, ctx, kSource,
                [&](std::string_view t) -> std::optional<bool> {
                  if (!ParsePidList(t, out.pids)) return std::nullopt;
                  return true;
                },
                [](bool) {}) &&
-      ReadInto(files_[kThreads], dir_, ctx, kSource,
-               [](std::string_view t) { return CountIdLines(t); },
-               [&](uint64_t v) { out.threads = v; }) &&
       ReadPressure(ctx, out);
   if (!ok) return false;
+  if (out.pids_current) {
+    out.threads = out.pids_current;  // every task of the subtree
+  } else if (!ReadInto(files_[kThreads], dir_, ctx, kSource,
+                       [](std::string_view t) { return CountIdLines(t); },
+                       [&](uint64_t v) { out.threads = v; })) {
+    return false;
+  }
   if (out.pids.empty() && out.pids_current.value_or(1) > 0) {
     // Processes only in sub-cgroups (no-internal-process rule).
     SubtreeTasks sub = CollectSubtreePids(dir_, "cgroup.threads");
     if (!sub.pids.empty()) {
       out.pids = std::move(sub.pids);
-      out.threads = out.threads.value_or(0) + sub.threads;
+      if (!out.pids_current) out.threads = out.threads.value_or(0) + sub.threads;
     }
   }
   return true;

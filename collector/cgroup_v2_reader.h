@@ -7,6 +7,12 @@
 // With `pressure_only` (hybrid hosts: the controller-less v2 mount) only the
 // three *.pressure files are read.
 //
+// The limit files (cpu.max, cpu.weight, memory.max/high/low, memory.swap.max,
+// pids.max) are re-read only when ReadContext::refresh_limits is set (and on
+// the first read); in between the last values are reported. cgroup.threads is
+// read only where pids.current is absent: pids.current counts the tasks of
+// the whole subtree already.
+//
 // A missing file leaves its field absent; a malformed one also counts an
 // error under "cgroup". Read() returns false when the directory is gone (the
 // caller drops the container). Ownership: owns its descriptors. Thread-safety:
@@ -44,9 +50,16 @@ class CgroupV2Reader {
     kIoStat, kPidsCurrent, kPidsMax, kProcs, kThreads,
     kNumFiles
   };
+  struct Limits {
+    CpuLimits cpu;
+    std::optional<uint64_t> memory_max, memory_high, memory_low, swap_max, pids_max;
+  };
   bool ReadPressure(ReadContext& ctx, ContainerStats& out);
+  bool ReadLimits(ReadContext& ctx);
 
   std::string dir_;
+  bool limits_read_ = false;
+  Limits limits_;
   bool pressure_only_;
   std::array<KeptFile, kNumFiles> files_;
 };

@@ -3,7 +3,8 @@
 // open between collections.
 //
 // Host-network detection compares the text of the namespace links
-// (readlink "<rootfs>/proc/<pid>/ns/net" vs "<rootfs>/proc/1/ns/net", e.g.
+// (readlink "<rootfs>/proc/<pid>/ns/net" vs the host's: "<rootfs>/proc/1/ns/net",
+// or "<rootfs>/proc/self/ns/net" when init's is unreadable; e.g.
 // "net:[4026531840]"): equal -> NetworkMode::kHost and no interfaces are
 // reported as the container's own. When the link cannot be read but net/dev
 // can, the namespace is taken to be the container's own (kOwn). No readable

@@ -22,6 +22,10 @@ struct ReadContext {
   ErrorCounts& errors;
   BlockDeviceNames& devices;
   uint64_t user_hz = 100;
+  // Re-read the limit files (cpu.max, memory.max, pids.max …) this time;
+  // otherwise readers report the values they read last (limits change
+  // rarely and cost a read each: see SamplerOptions::limits_refresh).
+  bool refresh_limits = true;
 };
 
 enum class ReadOutcome {

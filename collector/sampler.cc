@@ -71,6 +71,7 @@ struct ContainerState {
   std::unique_ptr<CgroupV1Reader> v1;
   NetworkReader net;
   uint64_t generation = 0;
+  std::optional<std::chrono::steady_clock::time_point> limits_read_at;
   bool start_time_probed = false;
   std::optional<double> start_time_seconds;
 };
@@ -132,6 +133,18 @@ void Sampler::Impl::AnnotateIdentities(Snapshot& snap) {
     const int n = provider->Annotate(identities);
     if (n > 0) snap.errors[provider->source()] += static_cast<uint64_t>(n);
   }
+  if (!providers.empty()) {
+    std::vector<std::string> seen_ids;
+    seen_ids.reserve(snap.containers.size());
+    for (const auto& c : snap.containers) seen_ids.push_back(c.identity.id);
+    for (auto& provider : providers) {
+      for (auto& stopped : provider->KnownWithoutCgroup(seen_ids)) {
+        snap.stopped.push_back(std::move(stopped));
+      }
+    }
+    std::sort(snap.stopped.begin(), snap.stopped.end(),
+              [](const ContainerIdentity& a, const ContainerIdentity& b) { return a.id < b.id; });
+  }
   for (auto& c : snap.containers) {
     ContainerIdentity& id = c.identity;
     auto it = states.find(id.id);
@@ -191,7 +204,12 @@ SnapshotPtr Sampler::Collect() {
   }
   snap->host.cgroup_mode = s.layout.mode;
   s.host.Read(ctx, snap->host);
-  const std::string host_netns = ReadNetNsLink(s.rootfs, "1").value_or("");
+  // The host's network namespace: init's, or (when init's link is not
+  // readable, e.g. in a sandbox) berth's own, which is the host's for a
+  // berth on the host or in a --network host container.
+  std::optional<std::string> netns = ReadNetNsLink(s.rootfs, "1");
+  if (!netns) netns = ReadNetNsLink(s.rootfs, "self");
+  const std::string host_netns = netns.value_or("");
 
   std::vector<DiscoveredContainer> found;
   if (s.layout.mode != CgroupMode::kUnknown) {
@@ -216,6 +234,10 @@ SnapshotPtr Sampler::Collect() {
     c.identity.cgroup_path = st->found.primary_path();
     c.identity.pod_uid = ref.pod_uid;
     c.identity.qos_class = ref.qos_class;
+    const auto now = snap->monotonic_time;
+    ctx.refresh_limits =
+        !st->limits_read_at || now - *st->limits_read_at >= s.options.limits_refresh;
+    if (ctx.refresh_limits) st->limits_read_at = now;
     if (!st->Read(ctx, c)) {
       // Vanished mid-read: drop it; its descriptors (net/dev too) close now.
       const std::string id = ref.id;

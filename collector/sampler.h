@@ -10,6 +10,7 @@
 #ifndef BERTH_COLLECTOR_SAMPLER_H_
 #define BERTH_COLLECTOR_SAMPLER_H_
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct SamplerOptions {
   bool all_cgroups = false;
   // Keep cgroup file descriptors open between collections (pread re-reads).
   bool keep_fds = true;
+  // How often a container's limit files (cpu.max, memory.max, pids.max …) are
+  // re-read; in between the last values are reported. 0 = every collection.
+  std::chrono::milliseconds limits_refresh{10000};
 };
 
 class Sampler {

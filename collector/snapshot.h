@@ -139,7 +139,7 @@ struct ContainerStats {
   NetworkMode network_mode = NetworkMode::kUnknown;
   std::optional<uint64_t> pids_current;
   std::optional<uint64_t> pids_max;  // kUnlimited for "max"
-  std::optional<uint64_t> threads;   // tasks in cgroup.threads / tasks
+  std::optional<uint64_t> threads;   // pids.current (counts tasks); else cgroup.threads / tasks
   Pressure cpu_pressure, memory_pressure, io_pressure;
   std::vector<int> pids;  // processes in the cgroup (cgroup.procs), sorted
 };

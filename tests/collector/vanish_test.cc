@@ -148,5 +148,25 @@ TEST(VanishTest, EverythingDeletedNoCrash) {
   EXPECT_EQ(t.OpenFdsUnder("sys"), 0);
 }
 
+TEST(VanishTest, HostNetnsFallsBackToSelfWhenInitIsUnreadable) {
+  TempTree t("v2-docker-systemd");
+  t.Remove("proc/1/ns");
+  std::filesystem::create_directories(t / "proc/self/ns");
+  std::filesystem::create_symlink("net:[4026531840]", t / "proc/self/ns/net");
+  Sampler sampler(SamplerOptions{t.path(), false, true});
+  SnapshotPtr s = sampler.Collect();
+  ASSERT_NE(s->Find(kHostNet), nullptr);
+  EXPECT_EQ(s->Find(kHostNet)->network_mode, NetworkMode::kHost);
+  EXPECT_EQ(s->Find(kWeb)->network_mode, NetworkMode::kOwn);
+}
+
+TEST(VanishTest, NoHostNetnsAtAllCountsEveryReadableNamespaceAsOwn) {
+  TempTree t("v2-docker-systemd");
+  t.Remove("proc/1/ns");
+  Sampler sampler(SamplerOptions{t.path(), false, true});
+  SnapshotPtr s = sampler.Collect();
+  EXPECT_EQ(s->Find(kHostNet)->network_mode, NetworkMode::kOwn);
+}
+
 }  // namespace
 }  // namespace berth::collector
