@@ -237,16 +237,18 @@ std::vector<ScreenLine> RenderListView(const HostSummary& host, const std::vecto
   out.reserve(height);
   std::string title = "berth top";
   if (!host.hostname.empty()) title += " - " + host.hostname;
-  title += "   cgroup " + host.cgroup_mode + "   every " + FormatInterval(state.interval);
+  title += "   " + std::to_string(host.container_count) + " containers   cgroup " +
+           host.cgroup_mode + "   every " + FormatInterval(state.interval);
   if (state.group) title += "   grouped";
   if (state.paused) title += "   [PAUSED]";
   out.push_back(Line(title, width, Style::kTitle));
 
+  const size_t bar = width >= 120 ? 22 : 12;
   std::string cpu = "CPU ";
   const double cores = host.online_cpus ? *host.online_cpus : 0;
   std::optional<double> cpu_fraction;
   if (host.cpu_percent && cores > 0) cpu_fraction = *host.cpu_percent / (cores * 100.0);
-  cpu += Bar(cpu_fraction, 22) + " " + OptPercent(host.cpu_percent);
+  cpu += Bar(cpu_fraction, bar) + " " + OptPercent(host.cpu_percent);
   cpu += " of " + (host.online_cpus ? std::to_string(*host.online_cpus) : std::string("?")) +
          " cores";
   std::string mem = "MEM ";
@@ -254,10 +256,9 @@ std::vector<ScreenLine> RenderListView(const HostSummary& host, const std::vecto
   if (host.mem_used_bytes && host.mem_total_bytes && *host.mem_total_bytes > 0) {
     mem_fraction = static_cast<double>(*host.mem_used_bytes) / *host.mem_total_bytes;
   }
-  mem += Bar(mem_fraction, 22) + " " + Pair(OptBytes(host.mem_used_bytes),
-                                            OptBytes(host.mem_total_bytes));
-  out.push_back(Line(cpu + "   " + mem + "   containers " + std::to_string(host.container_count),
-                     width));
+  mem += Bar(mem_fraction, bar) + " " + Pair(OptBytes(host.mem_used_bytes),
+                                             OptBytes(host.mem_total_bytes));
+  out.push_back(Line(cpu + "   " + mem, width));
 
   if (!state.notice.empty()) {
     out.push_back(Line(state.notice, width, Style::kNotice));
@@ -293,10 +294,19 @@ std::vector<ScreenLine> RenderListView(const HostSummary& host, const std::vecto
     if (index == state.selected_index) style = Style::kSelected;
     out.push_back({RenderRow(row, layout, width), style});
   }
-  out.push_back(Line(
-      "q quit  ? help  / filter  n/c/m sort  </> column  r invert  g group  Enter detail  "
-      "Space pause  +/- interval",
-      width, Style::kHeader));
+  // The longest key summary that fits.
+  static const char* const kFooters[] = {
+      "q quit  ? help  / filter  Esc clear  n/c/m/... sort  </> column  r invert  g group  "
+      "Enter detail  Space pause  +/- interval",
+      "q quit  ? help  / filter  c/m/n sort  </> column  r invert  g group  Enter detail",
+      "q quit  ? help  / filter  c/m/n sort  r invert  g group  Enter detail",
+  };
+  std::string footer = kFooters[0];
+  for (const char* f : kFooters) {
+    footer = f;
+    if (DisplayWidth(footer) <= width) break;
+  }
+  out.push_back(Line(footer, width, Style::kHeader));
   return out;
 }
 

@@ -63,7 +63,7 @@ TEST(TopStateTest, MovementAndScrolling) {
   TopState s;
   auto rows = Rows(30);
   Reconcile(s, rows, 10, nullptr);
-  EXPECT_EQ(s.selected_id, "");  // nothing chosen yet: index 0 stays
+  EXPECT_EQ(s.selected_id, "c0-id");  // the first row is selected from the start
   struct Step {
     int key;
     size_t index, scroll;
