@@ -1,41 +1,40 @@
 #include "cli/stats_json.h"
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
+#include <numeric>
 
 #include "cli/stats_rows.h"
+#include "collector/rates.h"
+#include "exporter/api_json.h"
 
 namespace berth::cli {
-namespace {
-
-template <typename T>
-nlohmann::json OrNull(const std::optional<T>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
-}  // namespace
 
 std::string RawStatsJsonLines(const collector::Snapshot* prev, const collector::Snapshot& cur,
                               bool all, const std::vector<std::string>& containers) {
-  std::string out;
-  for (const auto& row : BuildStatsRows(prev, cur, all)) {
-    if (!RowSelected(row, containers)) continue;
-    nlohmann::json j = {
-        {"id", row.id},
-        {"name", row.name},
-        {"running", row.running},
-        {"cpu_percent", OrNull(row.cpu_percent)},
-        {"memory_usage_bytes", OrNull(row.memory_bytes)},
-        {"memory_limit_bytes", OrNull(row.memory_limit_bytes)},
-        {"memory_percent", OrNull(row.memory_percent)},
-        {"net_rx_bytes", OrNull(row.net_rx_bytes)},
-        {"net_tx_bytes", OrNull(row.net_tx_bytes)},
-        {"block_read_bytes", OrNull(row.block_read_bytes)},
-        {"block_write_bytes", OrNull(row.block_write_bytes)},
-        {"pids", OrNull(row.pids)},
-    };
-    out += j.dump();
-    out += '\n';
+  const auto rates = collector::Rates(prev, cur);
+  std::vector<nlohmann::json> objects;
+  for (size_t i = 0; i < cur.containers.size(); ++i) {
+    const auto& c = cur.containers[i];
+    if (!NameOrIdSelected(c.identity.name, c.identity.id, containers)) continue;
+    objects.push_back(exporter::ContainerJson(c, &rates[i]));
+    objects.back()["running"] = true;
   }
+  if (all) {
+    for (const auto& identity : cur.stopped) {
+      if (!NameOrIdSelected(identity.name, identity.id, containers)) continue;
+      collector::ContainerStats stopped;
+      stopped.identity = identity;
+      objects.push_back(exporter::ContainerJson(stopped, nullptr));
+      objects.back()["running"] = false;
+    }
+  }
+  std::stable_sort(objects.begin(), objects.end(),
+                   [](const nlohmann::json& a, const nlohmann::json& b) {
+                     return a["name"].get_ref<const std::string&>() <
+                            b["name"].get_ref<const std::string&>();
+                   });
+  std::string out;
+  for (const auto& o : objects) out += o.dump() + "\n";
   return out;
 }
 

@@ -41,12 +41,13 @@ std::vector<StatsRow> BuildStatsRows(const collector::Snapshot* prev,
   return rows;
 }
 
-bool RowSelected(const StatsRow& row, const std::vector<std::string>& wanted) {
+bool NameOrIdSelected(const std::string& name, const std::string& id,
+                      const std::vector<std::string>& wanted) {
   if (wanted.empty()) return true;
   return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
-    std::string_view name = w;
-    if (name.starts_with('/')) name.remove_prefix(1);
-    return row.name == name || row.id == w || (w.size() >= 3 && row.id.starts_with(w));
+    std::string_view bare = w;
+    if (bare.starts_with('/')) bare.remove_prefix(1);
+    return name == bare || id == w || (w.size() >= 3 && id.starts_with(w));
   });
 }
 

@@ -31,9 +31,13 @@ struct StatsRow {
 std::vector<StatsRow> BuildStatsRows(const collector::Snapshot* prev,
                                      const collector::Snapshot& cur, bool include_stopped);
 
-// True when `wanted` is empty or names the row (name, "/name", id, or an id
-// prefix of at least 3 characters).
-bool RowSelected(const StatsRow& row, const std::vector<std::string>& wanted);
+// True when `wanted` is empty or names the container (name, "/name", id, or
+// an id prefix of at least 3 characters).
+bool NameOrIdSelected(const std::string& name, const std::string& id,
+                      const std::vector<std::string>& wanted);
+inline bool RowSelected(const StatsRow& row, const std::vector<std::string>& wanted) {
+  return NameOrIdSelected(row.name, row.id, wanted);
+}
 
 // docker stats' template fields: BlockIO, CPUPerc, Container, ID, MemPerc,
 // MemUsage, Name, NetIO, PIDs. Unknown figures print as "--" (docker's

@@ -88,10 +88,11 @@ TEST(StatsOutputTest, RawJsonHasNumbersAndNulls) {
   std::string text = out->Render(&s.prev, s.cur, false, {"idle"});
   auto j = nlohmann::json::parse(text);
   EXPECT_EQ(j["name"], "idle");
-  EXPECT_EQ(j["memory_usage_bytes"], 557056);
-  EXPECT_EQ(j["memory_limit_bytes"], kMemTotal);
-  EXPECT_TRUE(j["net_rx_bytes"].is_null());
-  EXPECT_EQ(j["pids"], 1);
+  EXPECT_EQ(j["running"], true);
+  EXPECT_EQ(j["counters"]["memory_usage_bytes"], 557056);
+  EXPECT_EQ(j["rates"]["memory_limit_bytes"], kMemTotal);
+  EXPECT_TRUE(j["counters"]["net_rx_bytes"].is_null());  // host network: not its own
+  EXPECT_EQ(j["counters"]["pids"], 1);
 }
 
 TEST(StatsOutputTest, FirstSampleAndUnknownFiguresPrintDashes) {
