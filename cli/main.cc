@@ -8,6 +8,7 @@
 #include "cli/serve_command.h"
 #include "collector/build_info.h"
 #include "cli/stats_command.h"
+#include "cli/top_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
                                         berth::BuildRevision() + ")");
   app.require_subcommand(1);
   app.fallthrough(false);
+  berth::cli::AddTopCommand(app);
   berth::cli::AddStatsCommand(app);
   berth::cli::AddServeCommand(app);
   // Subcommands run in their callbacks; a failing one has printed its one
