@@ -10,14 +10,19 @@
 #   4. berth in the image, run with the README's run line against real
 #      containers of that engine: healthy, every process uid/gid 65532 with no
 #      effective capabilities, and its /metrics figures for those containers
-#      match a `berth serve` run on the host ($BERTH_BIN)
+#      match a `berth serve` run on the host (the same build, copied out of
+#      the image, or $BERTH_BIN when set)
 #   5. `stats --no-stream` and the live `top` view (in tmux) from the image
 #      show the host's containers
-# Usage: sudo BERTH_BIN=build/release/cli/berth tests/deploy/image-test.sh
+# Usage: sudo tests/deploy/image-test.sh
+#   BERTH_BIN=path        compare with this host binary instead
+#   BERTH_IMAGE_TEST_ENGINE=unix:///path/docker.sock  (with BERTH_E2E_IMAGE)
+#                         use a running engine (keeps its layer cache between
+#                         runs) instead of a fresh private one
 # Exit: 0 pass, 1 fail, 77 skip (prerequisite missing).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BERTH_BIN=${BERTH_BIN:-$ROOT/build/release/cli/berth}
+BERTH_BIN=${BERTH_BIN:-}
 PY=/usr/bin/python3
 # shellcheck source=../e2e/lib/dockerd.sh
 source "$ROOT/tests/e2e/lib/dockerd.sh"
@@ -25,7 +30,7 @@ source "$ROOT/tests/e2e/lib/dockerd.sh"
 source "$ROOT/tests/deploy/debian-rootfs.sh"
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-[ -x "$BERTH_BIN" ] || { echo "SKIP: no berth binary at $BERTH_BIN"; exit 77; }
+[ -z "$BERTH_BIN" ] || [ -x "$BERTH_BIN" ] || { echo "SKIP: no berth binary at $BERTH_BIN"; exit 77; }
 for tool in debootstrap curl tmux "$PY"; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
 done
@@ -36,6 +41,9 @@ tmux_socket=berth-image-test-$$
 cleanup() {
   [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
   tmux -L "$tmux_socket" kill-server 2>/dev/null
+  if [ -n "${BERTH_IMAGE_TEST_ENGINE:-}" ]; then
+    docker rm -f berth-under-test berth-top deploy-limited deploy-cached deploy-unlimited >/dev/null 2>&1
+  fi
   berth_dockerd_stop
   rm -rf "$tmp"
 }
@@ -50,7 +58,12 @@ check() {
   fi
 }
 t0=$SECONDS
-berth_dockerd_start
+if [ -n "${BERTH_IMAGE_TEST_ENGINE:-}" ]; then
+  export DOCKER_HOST=$BERTH_IMAGE_TEST_ENGINE BERTH_DOCKER_SOCKET=${BERTH_IMAGE_TEST_ENGINE#unix://}
+  : "${BERTH_E2E_IMAGE:?set BERTH_E2E_IMAGE to a busybox image of that engine}"
+else
+  berth_dockerd_start
+fi
 
 # --- base images and build ---------------------------------------------------------
 t=$SECONDS
@@ -73,20 +86,26 @@ check "EXPOSE 11099/tcp" bash -c "docker image inspect -f '{{json .Config.Expose
 check "HEALTHCHECK probes /healthz" bash -c "docker image inspect -f '{{json .Config.Healthcheck}}' berth:test | grep -q /healthz"
 check "ENTRYPOINT is berth" test "$(inspect '{{json .Config.Entrypoint}}')" = '["berth"]'
 check "no compiler or cmake in the runtime image" \
-  bash -c "! docker run --rm --entrypoint sh berth:test -c 'command -v g++ || command -v cc || command -v cmake'"
-check "berth --version in the image" docker run --rm berth:test --version
+  bash -c "! docker run --pull=never --rm --entrypoint sh berth:test -c 'command -v g++ || command -v cc || command -v cmake'"
+check "berth --version in the image" docker run --pull=never --rm berth:test --version
+if [ -z "$BERTH_BIN" ]; then
+  # The host side of the comparison: the very binary the image runs.
+  cid=$(docker create --pull=never berth:test)
+  docker cp "$cid:/usr/bin/berth" "$tmp/berth" >/dev/null && docker rm "$cid" >/dev/null
+  BERTH_BIN=$tmp/berth
+fi
 
 # --- workload: real containers of the private engine ------------------------------
-docker run -d --name deploy-limited --memory 64m --pids-limit 40 "$BERTH_E2E_IMAGE" sleep 3600 >/dev/null
-docker run -d --name deploy-cached --memory 256m "$BERTH_E2E_IMAGE" \
+docker run --pull=never -d --name deploy-limited --memory 64m --pids-limit 40 "$BERTH_E2E_IMAGE" sleep 3600 >/dev/null
+docker run --pull=never -d --name deploy-cached --memory 256m "$BERTH_E2E_IMAGE" \
   sh -c 'dd if=/dev/zero of=/tmp/fill bs=1M count=16 2>/dev/null; sleep 3600' >/dev/null
-docker run -d --name deploy-unlimited "$BERTH_E2E_IMAGE" sh -c 'sleep 3600 & sleep 3600' >/dev/null
+docker run --pull=never -d --name deploy-unlimited "$BERTH_E2E_IMAGE" sh -c 'sleep 3600 & sleep 3600' >/dev/null
 
 gid=$(stat -c %g "$BERTH_DOCKER_SOCKET")
 # The README's run line, with the private engine's socket; the private engine
 # has no bridge network, so the exporter listens on its own loopback and is
 # scraped through `docker exec` (curl is in the image for the healthcheck).
-docker run -d --name berth-under-test --pid=host --read-only --cap-drop=ALL \
+docker run --pull=never -d --name berth-under-test --pid=host --read-only --cap-drop=ALL \
   --security-opt no-new-privileges --health-interval=2s \
   -v /:/host:ro,rslave -v "$BERTH_DOCKER_SOCKET:/var/run/docker.sock:ro" --group-add "$gid" \
   berth:test serve --path.rootfs=/host --docker.socket=/var/run/docker.sock >/dev/null
@@ -186,10 +205,10 @@ check "memory limit 64m reported by the image" \
 # --- stats and top from the image, as documented -------------------------------------
 run_flags=(--pid=host -v /:/host:ro,rslave -v "$BERTH_DOCKER_SOCKET:/var/run/docker.sock:ro" --group-add "$gid")
 check "docker run ... stats --no-stream lists the containers" bash -c \
-  "docker run --rm ${run_flags[*]} berth:test stats --no-stream --path.rootfs=/host --docker.socket=/var/run/docker.sock | tee /dev/stderr | grep -q deploy-limited"
+  "docker run --pull=never --rm ${run_flags[*]} berth:test stats --no-stream --path.rootfs=/host --docker.socket=/var/run/docker.sock | tee /dev/stderr | grep -q deploy-limited"
 top_view() {
   tmux -L "$tmux_socket" new-session -d -x 160 -y 40 \
-    "docker run -it --rm --name berth-top ${run_flags[*]} berth:test top --path.rootfs=/host --docker.socket=/var/run/docker.sock; sleep 30"
+    "docker run --pull=never -it --rm --name berth-top ${run_flags[*]} berth:test top --path.rootfs=/host --docker.socket=/var/run/docker.sock; sleep 30"
   local i
   for i in $(seq 1 30); do
     sleep 1

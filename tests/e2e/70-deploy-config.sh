@@ -13,6 +13,7 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD_DIR=${BERTH_BUILD_DIR:-$ROOT/build/release}
+[ -d "$BUILD_DIR" ] && BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
 PY=/usr/bin/python3
 
 for tool in docker-compose promtool amtool systemd-analyze cmake "$PY"; do

@@ -9,6 +9,7 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD_DIR=${BERTH_BUILD_DIR:-$ROOT/build/release}
+[ -d "$BUILD_DIR" ] && BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
 # shellcheck source=../deploy/debian-rootfs.sh
 source "$ROOT/tests/deploy/debian-rootfs.sh"
 
@@ -92,7 +93,7 @@ version_ok() {
 }
 check "berth --version runs in the clean root" version_ok
 in_root berth --version | sed 's/^/     /'
-check "berth stats --no-stream runs in the clean root" in_root berth stats --no-stream --docker.socket=
+check "berth stats --no-stream runs in the clean root" in_root berth stats --no-stream --docker.socket=/run/berth-no-docker.sock
 check "apt-get remove leaves no berth binary" \
   bash -c "chroot '$root' env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin apt-get remove -y -q berth && ! test -e '$root/usr/bin/berth'"
 
