@@ -4,8 +4,13 @@
 # private dockerd running containers with known behaviour (issue 2):
 #   cpu       a busy loop under --cpus 0.5                  (CPU ~50 %)
 #   mem       64 MiB of anonymous memory under --memory 256m
-#   dio       32 MiB written with O_DIRECT, no throttle rule (v1: both 0B)
-#   dio-thr   the same under --device-write-bps (v1 counts direct IO then)
+#   dio       32 MiB written with O_DIRECT, no throttle rule
+#   dio-thr   the same under --device-write-bps
+# (cgroup v1, kernel 6.18 here: blkio.throttle.io_service_bytes counts nothing
+# on a device until a throttle rule has been written for that device once
+# since boot, anywhere on the host; from then on it counts for every cgroup.
+# So "dio" shows 0B in both tools on a fresh host and 33.6MB afterwards; the
+# tools are compared either way and what they said is printed.)
 #   httpd     serves a 4 MiB file on a bridge network
 #   wget      fetches it from httpd by IP
 #   idle      sleeps
