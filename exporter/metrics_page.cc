@@ -22,8 +22,7 @@ std::string RenderMetricsPage(const collector::Snapshot& snapshot,
                               const collector::ErrorCounts& error_totals,
                               const FamilyOptions& options) {
   std::string out;
-  // About 3.5 KB of text per container with every group on.
-  out.reserve(4096 + snapshot.containers.size() * 4096);
+  out.reserve(16384);  // AppendContainerFamilies reserves for the containers
   AppendSerialized(BerthFamilies(snapshot, error_totals), out);
   AppendContainerFamilies(snapshot, options, out);
   if (!Contains(options.disabled, Group::kMachine)) {

@@ -1,5 +1,6 @@
 #include "exporter/serve.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -78,6 +79,11 @@ int RunServe(const ServeOptions& options, SnapshotSource& source) {
       if (!key.empty()) families.label_allowlist.push_back(key);
     }
   }
+
+  // A scrape's body is one large buffer: keep such buffers mmap'ed so they go
+  // back to the kernel when freed (glibc would otherwise raise its mmap
+  // threshold and keep the peak resident between scrapes).
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
   // Block the stop signals before any thread starts, so only sigwait sees them.
   sigset_t stop_signals, previous_mask;

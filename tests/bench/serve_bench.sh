@@ -51,7 +51,7 @@ for n in $SIZES; do
     >"$tmp/berth-$n.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break; sleep 0.1; done
-  iterations=$(( n <= 100 ? 100 : n <= 1000 ? 40 : 15 ))
+  iterations=$(( n <= 100 ? 60 : n <= 1000 ? 30 : 10 ))
   curl -fsS -o "$tmp/body" "http://127.0.0.1:$port/metrics"   # warm up (opens the fds)
   cpu0=$(cpu_ticks "$PID")
   for _ in $(seq 1 "$iterations"); do
