@@ -70,7 +70,11 @@ CgroupV1Reader::CgroupV1Reader(std::array<std::string, kNumV1Controllers> dirs,
                                std::string v2_dir)
     : dirs_(std::move(dirs)) {
   static_assert(kNames.size() == kNumFiles);
-  for (size_t i = 0; i < kNumFiles; ++i) files_[i] = KeptFile(kNames[i]);
+  for (size_t i = 0; i < kNumFiles; ++i) {
+    const bool limit = i == kCfsQuota || i == kCfsPeriod || i == kShares || i == kMemLimit ||
+                       i == kMemSoftLimit || i == kMemswLimit || i == kPidsMax;
+    files_[i] = KeptFile(kNames[i], /*keep=*/!limit);  // limits: read rarely
+  }
   for (V1Controller c : {V1Controller::kCpu, V1Controller::kCpuacct, V1Controller::kMemory,
                          V1Controller::kPids, V1Controller::kBlkio}) {
     if (!dir(c).empty()) {

@@ -27,7 +27,11 @@ std::optional<uint64_t> CpuWeightToShares(uint64_t weight) {
 CgroupV2Reader::CgroupV2Reader(std::string dir, bool pressure_only)
     : dir_(std::move(dir)), pressure_only_(pressure_only) {
   static_assert(kNames.size() == kNumFiles);
-  for (size_t i = 0; i < kNumFiles; ++i) files_[i] = KeptFile(kNames[i]);
+  for (size_t i = 0; i < kNumFiles; ++i) {
+    const bool limit = i == kCpuMax || i == kCpuWeight || i == kMemoryMax || i == kMemoryHigh ||
+                       i == kMemoryLow || i == kSwapMax || i == kPidsMax;
+    files_[i] = KeptFile(kNames[i], /*keep=*/!limit);  // limits: read rarely
+  }
 }
 
 void CgroupV2Reader::Close() {

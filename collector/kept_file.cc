@@ -63,6 +63,7 @@ ssize_t FileReader::PreadAll(int fd, std::string_view& text) {
 
 KeptFile::KeptFile(KeptFile&& other) noexcept
     : name_(other.name_),
+      keep_(other.keep_),
       fd_(std::exchange(other.fd_, -1)),
       budget_(std::exchange(other.budget_, nullptr)),
       missing_skips_(other.missing_skips_),
@@ -73,6 +74,7 @@ KeptFile& KeptFile::operator=(KeptFile&& other) noexcept {
   if (this != &other) {
     Close();
     name_ = other.name_;
+    keep_ = other.keep_;
     fd_ = std::exchange(other.fd_, -1);
     budget_ = std::exchange(other.budget_, nullptr);
     missing_skips_ = other.missing_skips_;
@@ -117,7 +119,7 @@ ReadStatus KeptFile::Read(const std::string& dir, FileReader& reader, std::strin
     ssize_t n = reader.PreadAll(fd, text);
     const int err = errno;
     FdBudget* budget = reader.budget();
-    if (n >= 0 && budget != nullptr && budget->Acquire()) {
+    if (n >= 0 && keep_ && budget != nullptr && budget->Acquire()) {
       fd_ = fd;
       budget_ = budget;
     } else {

@@ -69,7 +69,8 @@ class FileReader {
 
 class KeptFile {
  public:
-  explicit KeptFile(const char* name = "") : name_(name) {}
+  // `keep` false: a rarely read file (limits) that never holds a descriptor.
+  explicit KeptFile(const char* name = "", bool keep = true) : name_(name), keep_(keep) {}
   ~KeptFile() { Close(); }
   KeptFile(KeptFile&& other) noexcept;
   KeptFile& operator=(KeptFile&& other) noexcept;
@@ -94,6 +95,7 @@ class KeptFile {
 
  private:
   const char* name_;
+  bool keep_ = true;
   int fd_ = -1;
   FdBudget* budget_ = nullptr;  // set while fd_ counts against a budget
   uint8_t missing_skips_ = 0;

@@ -52,6 +52,19 @@ TEST(KeptFileTest, ExhaustedBudgetFallsBackToOpenPerRead) {
   EXPECT_EQ(t.OpenFdsUnder("cg"), 1);
 }
 
+TEST(KeptFileTest, NonKeptFileNeverHoldsADescriptor) {
+  TempTree t;
+  t.Write("cg/memory.max", "max\n");
+  FdBudget budget(10);
+  FileReader reader(&budget, true);
+  KeptFile f("memory.max", /*keep=*/false);
+  std::string_view text;
+  ASSERT_EQ(f.Read(t / "cg", reader, text), ReadStatus::kOk);
+  EXPECT_EQ(text, "max\n");
+  EXPECT_FALSE(f.is_open());
+  EXPECT_EQ(budget.kept(), 0u);
+}
+
 TEST(KeptFileTest, KeepDisabledNeverHoldsADescriptor) {
   TempTree t;
   t.Write("cg/a", "1\n");
