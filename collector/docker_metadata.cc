@@ -95,10 +95,14 @@ int DockerMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
   if (failure) {
     prefix_.reset();  // the daemon may come back as another version
     ++consecutive_failures_;
-    auto backoff = options_.min_backoff * (1LL << std::min(consecutive_failures_ - 1, 20));
+    // A timeout costs a sample the whole budget: wait at least five budgets
+    // before paying it again.
+    std::chrono::milliseconds first = options_.min_backoff;
+    if (failure->state == State::kTimeout) first = std::max(first, 5 * options_.total_timeout);
+    auto backoff = first * (1LL << std::min(consecutive_failures_ - 1, 20));
     retry_at_ = Clock::now() + std::min<std::chrono::milliseconds>(
                                    std::chrono::duration_cast<std::chrono::milliseconds>(backoff),
-                                   options_.max_backoff);
+                                   std::max(options_.max_backoff, first));
     Report(failure->state, failure->message);
     Apply(identities);
     return 1;

@@ -31,8 +31,10 @@
 // restart does not rename series; a warning says once on stderr (spdlog) why
 // names are missing, and again only when the reason changes; recovery is
 // logged at info. Failed refreshes are retried with exponential backoff
-// (options.min_backoff doubling to options.max_backoff); calls in between use
-// the cache without touching the socket. Annotate() returns 1 when the
+// (options.min_backoff doubling to options.max_backoff; after a timeout,
+// starting at 5 × options.total_timeout, since each attempt costs a sample
+// the whole budget); calls in between use the cache without touching the
+// socket. Annotate() returns 1 when the
 // refresh failed, else the number of failed inspect lookups.
 //
 // Thread-safety: Annotate() from one thread at a time (MetadataProvider's

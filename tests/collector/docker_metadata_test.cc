@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/collector/fake_unix_http_server.h"
@@ -224,6 +225,23 @@ TEST(DockerMetadata, HungSocketReturnsWithinTheTimeout) {
   EXPECT_LT(elapsed, milliseconds(300 + 250));
   EXPECT_TRUE(ids.at(0).name.empty());
   EXPECT_NE(docker.last_error().find("timed out"), std::string::npos) << docker.last_error();
+}
+
+TEST(DockerMetadata, ATimeoutBacksOffForFiveBudgets) {
+  FakeUnixHttpServer server([](const std::string&) { return Hang(); });
+  DockerOptions options = OptionsFor(server.socket_path());
+  options.total_timeout = milliseconds(100);
+  options.min_backoff = milliseconds(10);
+  DockerMetadata docker(options);
+  Identities first({kWebId});
+  EXPECT_EQ(docker.Annotate(first.pointers), 1);
+  const size_t requests = server.paths().size();
+  std::this_thread::sleep_for(milliseconds(50));  // past min_backoff, within 5 × 100 ms
+  Identities second({kWebId});
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(docker.Annotate(second.pointers), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(50));
+  EXPECT_EQ(server.paths().size(), requests);
 }
 
 TEST(DockerMetadata, HangAfterVersionStillBoundedByOneBudget) {
