@@ -2,8 +2,12 @@
 //   berth top     live, interactive view (the main job)
 //   berth stats   docker stats-compatible output
 //   berth serve   Prometheus /metrics, JSON API, health
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <memory>
 
 #include "cli/serve_command.h"
 #include "collector/build_info.h"
@@ -11,6 +15,10 @@
 #include "cli/top_command.h"
 
 int main(int argc, char** argv) {
+  // Diagnostics (e.g. "docker: container names unavailable") go to stderr:
+  // stdout carries the table / JSON. `serve` installs its own logger.
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "berth", std::make_shared<spdlog::sinks::stderr_sink_mt>()));
   CLI::App app{
       "berth: exact per-container CPU, memory, IO, network and pressure figures from "
       "cgroups, as a live view (top), docker stats-compatible output (stats) and a "
