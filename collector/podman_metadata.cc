@@ -1,0 +1,115 @@
+#include "collector/podman_metadata.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace berth::collector {
+
+std::string DescribeSocketFailure(const DockerResponse& response, const std::string& socket_path) {
+  using Error = DockerResponse::Error;
+  switch (response.error) {
+    case Error::kNoSocket:
+      return "no socket at " + socket_path;
+    case Error::kConnect:
+      return "cannot connect to " + socket_path + ": " + response.detail;
+    case Error::kTimeout:
+      return "no answer from " + socket_path + " in time: " + response.detail;
+    case Error::kTransport:
+      return "bad HTTP from " + socket_path + ": " + response.detail;
+    case Error::kNone:
+      break;
+  }
+  std::string body = response.body.substr(0, 200);
+  if (auto message = ParsePodmanErrorMessage(response.body)) body = *message;
+  return "HTTP " + std::to_string(response.status) + " from " + socket_path + ": " + body;
+}
+
+PodmanMetadata::PodmanMetadata(PodmanOptions options)
+    : options_(std::move(options)),
+      client_(DockerClientOptions{options_.socket_path, options_.connect_timeout,
+                                  options_.total_timeout}),
+      health_("podman", options_.min_backoff, options_.max_backoff) {}
+
+bool PodmanMetadata::List(Clock::time_point now) {
+  DockerResponse response = client_.Get("/v4.0.0/libpod/containers/json?all=true");
+  if (!response.ok()) {
+    health_.Failed(DescribeSocketFailure(response, options_.socket_path), now);
+    return false;
+  }
+  auto list = ParsePodmanContainerList(response.body);
+  if (!list) {
+    health_.Failed("not a libpod container list from " + options_.socket_path, now);
+    return false;
+  }
+  health_.Succeeded();
+  std::unordered_map<std::string, PodmanContainer> fresh;
+  for (PodmanContainer& c : *list) {
+    auto old = cache_.find(c.id);
+    if (old != cache_.end()) {
+      // Fixed once reported: image and labels; a rename is real.
+      c.image = old->second.image;
+      c.labels = old->second.labels;
+    }
+    std::string id = c.id;
+    fresh.emplace(std::move(id), std::move(c));
+  }
+  cache_ = std::move(fresh);
+  listed_at_ = now;
+  listed_ = true;
+  return true;
+}
+
+void PodmanMetadata::Apply(const PodmanContainer& c, ContainerIdentity& identity) {
+  if (!c.name.empty()) identity.name = c.name;
+  if (identity.image.empty()) identity.image = c.image;
+  if (identity.labels.empty()) identity.labels = c.labels;
+  if (!identity.start_time_seconds && c.started_at_seconds) {
+    identity.start_time_seconds = c.started_at_seconds;
+  }
+  if (!identity.restart_count) identity.restart_count = c.restart_count;
+  identity.is_sandbox = identity.is_sandbox || c.is_infra;
+}
+
+int PodmanMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
+  std::vector<ContainerIdentity*> podman;
+  for (ContainerIdentity* identity : identities) {
+    if (identity->runtime == Runtime::kPodman) podman.push_back(identity);
+  }
+  if (podman.empty()) return 0;
+  const auto now = Clock::now();
+  const bool unknown = std::any_of(podman.begin(), podman.end(), [&](ContainerIdentity* i) {
+    return !cache_.contains(i->id);
+  });
+  const bool stale = !listed_ || now - listed_at_ >= options_.refresh_interval;
+  int errors = 0;
+  if ((unknown || stale) && health_.ShouldTry(now) && !List(now)) errors = 1;
+  for (ContainerIdentity* identity : podman) {
+    if (auto it = cache_.find(identity->id); it != cache_.end()) Apply(it->second, *identity);
+  }
+  return errors;
+}
+
+std::vector<ContainerIdentity> PodmanMetadata::KnownWithoutCgroup(
+    const std::vector<std::string>& seen_ids) {
+  std::unordered_set<std::string> seen(seen_ids.begin(), seen_ids.end());
+  std::vector<ContainerIdentity> out;
+  for (const auto& [id, c] : cache_) {
+    if (seen.contains(id) || c.state == "running" || c.state == "paused") continue;
+    ContainerIdentity identity;
+    identity.id = id;
+    identity.runtime = Runtime::kPodman;
+    identity.name = c.name.empty() ? ShortId(id) : c.name;
+    identity.image = c.image;
+    identity.labels = c.labels;
+    out.push_back(std::move(identity));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ContainerIdentity& a, const ContainerIdentity& b) { return a.id < b.id; });
+  return out;
+}
+
+std::unique_ptr<MetadataProvider> MakePodmanMetadata(const PodmanOptions& options) {
+  return std::make_unique<PodmanMetadata>(options);
+}
+
+}  // namespace berth::collector

@@ -1,0 +1,85 @@
+// PodmanMetadata: a MetadataProvider that names Podman containers from the
+// libpod REST API on Podman's socket (`podman system service`, or the
+// podman.socket systemd unit): one GET /v4.0.0/libpod/containers/json?all=true
+// per Annotate() at most, bounded by options.total_timeout, taken only when a
+// Podman container (Runtime::kPodman) is not known yet or the last list is
+// older than options.refresh_interval (renames show within that interval).
+//
+// Rootful Podman listens on /run/podman/podman.sock (the default). Rootless
+// Podman has one socket per user, /run/user/<uid>/podman/podman.sock (start it
+// with `systemctl --user start podman.socket`); --podman.socket takes one
+// path, so a berth naming one user's rootless containers is pointed there.
+//
+// Labels stay as first seen (image and labels never change for an id); the
+// name follows a real rename (`podman rename`). A pod's infra container is
+// marked is_sandbox. Identities the provider does not know are left alone.
+//
+// Errors: when no identity is a Podman container the socket is never
+// touched. Otherwise a missing, dead, hung or confused socket leaves the
+// containers named by what the cache last knew (by id at first); the failure
+// is logged once and retried with backoff (SourceHealth). Annotate() returns
+// 1 when the list failed, else 0.
+//
+// Thread-safety: Annotate()/KnownWithoutCgroup() from one thread at a time
+// (MetadataProvider's contract); no background threads.
+#ifndef BERTH_COLLECTOR_PODMAN_METADATA_H_
+#define BERTH_COLLECTOR_PODMAN_METADATA_H_
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "collector/docker_client.h"
+#include "collector/metadata.h"
+#include "collector/podman_parsers.h"
+#include "collector/source_health.h"
+
+namespace berth::collector {
+
+struct PodmanOptions {
+  // Used as given (not under --path.rootfs).
+  std::string socket_path = "/run/podman/podman.sock";
+  std::chrono::milliseconds connect_timeout{300};
+  std::chrono::milliseconds total_timeout{1000};
+  std::chrono::milliseconds refresh_interval{10000};
+  std::chrono::milliseconds min_backoff{1000};
+  std::chrono::milliseconds max_backoff{60000};
+};
+
+class PodmanMetadata : public MetadataProvider {
+ public:
+  explicit PodmanMetadata(PodmanOptions options);
+
+  const char* source() const override { return "podman"; }
+  int Annotate(std::vector<ContainerIdentity*>& identities) override;
+  // Listed Podman containers without a cgroup (created, exited), from the
+  // cache; sorted by id.
+  std::vector<ContainerIdentity> KnownWithoutCgroup(
+      const std::vector<std::string>& seen_ids) override;
+
+  const std::string& last_error() const { return health_.last_error(); }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  bool List(Clock::time_point now);
+  static void Apply(const PodmanContainer& c, ContainerIdentity& identity);
+
+  PodmanOptions options_;
+  DockerClient client_;
+  SourceHealth health_;
+  std::unordered_map<std::string, PodmanContainer> cache_;  // by id
+  Clock::time_point listed_at_{};
+  bool listed_ = false;
+};
+
+std::unique_ptr<MetadataProvider> MakePodmanMetadata(const PodmanOptions& options);
+
+// "no socket at …", "timeout after 1000 ms", "HTTP 500: …": why a request to a
+// runtime socket failed, for logs. Shared with the CRI-O provider.
+std::string DescribeSocketFailure(const DockerResponse& response, const std::string& socket_path);
+
+}  // namespace berth::collector
+
+#endif  // BERTH_COLLECTOR_PODMAN_METADATA_H_
