@@ -21,6 +21,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT  # run cleanup on a signal too
 TICK=$(getconf CLK_TCK)
 
 make_tree() {  # N DIR
@@ -32,11 +33,14 @@ make_tree() {  # N DIR
   template=$(ls -d "$slice"/docker-*.scope | head -1)
   mv "$template" "$tmp/template.scope"
   rm -rf "$slice"/docker-*.scope
-  local i id
-  for i in $(seq 1 "$n"); do
-    id=$(printf '%064x' "$i")
-    cp -a "$tmp/template.scope" "$slice/docker-$id.scope"
-  done
+  # Hard links: berth only reads, and linking is fast for 5,000 copies.
+  python3 - "$tmp/template.scope" "$slice" "$n" <<'PY'
+import os, shutil, sys
+template, slice_dir, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for i in range(1, n + 1):
+    shutil.copytree(template, os.path.join(slice_dir, "docker-%064x.scope" % i),
+                    copy_function=os.link)
+PY
   rm -rf "$tmp/template.scope"
 }
 

@@ -36,6 +36,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT  # run cleanup on a signal too
 fail() { echo "FAIL: $*"; echo "--- berth log"; tail -20 "$tmp/berth.log" 2>/dev/null; exit 1; }
 
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
