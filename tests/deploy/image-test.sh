@@ -67,8 +67,12 @@ fi
 
 # --- base images and build ---------------------------------------------------------
 t=$SECONDS
-berth_debian_docker_images || { echo "FAIL: could not make the Debian base images"; exit 1; }
-echo "ok   debian:12 / debian:12-slim imported ($((SECONDS - t)) s, cache $BERTH_DEPLOY_CACHE)"
+if docker image inspect debian:12 debian:12-slim >/dev/null 2>&1; then
+  echo "note: the engine already has debian:12 and debian:12-slim; not re-imported (keeps its layer cache)"
+else
+  berth_debian_docker_images || { echo "FAIL: could not make the Debian base images"; exit 1; }
+  echo "ok   debian:12 / debian:12-slim imported ($((SECONDS - t)) s, cache $BERTH_DEPLOY_CACHE)"
+fi
 t=$SECONDS
 if ! DOCKER_BUILDKIT=0 docker build --network host -f "$ROOT/deploy/Dockerfile" -t berth:test "$ROOT" \
      >"$tmp/build.log" 2>&1; then
@@ -102,12 +106,20 @@ docker run --pull=never -d --name deploy-cached --memory 256m "$BERTH_E2E_IMAGE"
 docker run --pull=never -d --name deploy-unlimited "$BERTH_E2E_IMAGE" sh -c 'sleep 3600 & sleep 3600' >/dev/null
 
 gid=$(stat -c %g "$BERTH_DOCKER_SOCKET")
+# rslave needs / to be a shared or slave mount, as systemd makes it; on a host
+# whose / is private (no systemd as PID 1) Docker refuses it, so fall back to a
+# plain recursive read-only bind, which sees the mounts present at start.
+host_mount=/:/host:ro,rslave
+if ! awk '$5 == "/"' /proc/self/mountinfo | grep -qE 'shared:|master:'; then
+  host_mount=/:/host:ro
+  echo "note: / is a private mount here; using -v $host_mount instead of ro,rslave"
+fi
 # The README's run line, with the private engine's socket; the private engine
 # has no bridge network, so the exporter listens on its own loopback and is
 # scraped through `docker exec` (curl is in the image for the healthcheck).
 docker run --pull=never -d --name berth-under-test --pid=host --read-only --cap-drop=ALL \
   --security-opt no-new-privileges --health-interval=2s \
-  -v /:/host:ro,rslave -v "$BERTH_DOCKER_SOCKET:/var/run/docker.sock:ro" --group-add "$gid" \
+  -v "$host_mount" -v "$BERTH_DOCKER_SOCKET:/var/run/docker.sock:ro" --group-add "$gid" \
   berth:test serve --path.rootfs=/host --docker.socket=/var/run/docker.sock >/dev/null
 
 port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -203,7 +215,7 @@ check "memory limit 64m reported by the image" \
   grep -qE '^container_spec_memory_limit_bytes\{.*name="deploy-limited".*\} 6\.7108864e\+07$|^container_spec_memory_limit_bytes\{.*name="deploy-limited".*\} 67108864$' "$tmp/image.prom"
 
 # --- stats and top from the image, as documented -------------------------------------
-run_flags=(--pid=host -v /:/host:ro,rslave -v "$BERTH_DOCKER_SOCKET:/var/run/docker.sock:ro" --group-add "$gid")
+run_flags=(--pid=host -v "$host_mount" -v "$BERTH_DOCKER_SOCKET:/var/run/docker.sock:ro" --group-add "$gid")
 check "docker run ... stats --no-stream lists the containers" bash -c \
   "docker run --pull=never --rm ${run_flags[*]} berth:test stats --no-stream --path.rootfs=/host --docker.socket=/var/run/docker.sock | tee /dev/stderr | grep -q deploy-limited"
 top_view() {
