@@ -74,6 +74,23 @@ for f in glob.glob(os.path.join(prov_dir[0], "*.y*ml")) if prov_dir else []:
         paths.append(p.get("options", {}).get("path", "").rstrip("/"))
 if not dash_dst or not any(dash_dst[0] == p for p in paths):
     print(f"grafana: provider paths {paths} do not include the dashboards mount {dash_dst}"); bad = 1
+# Every address the stack's configs use names one of its services.
+from urllib.parse import urlparse
+prom = yaml.safe_load(open(os.path.join(root, "deploy", "prometheus.yml")))
+targets = [t for job in prom.get("scrape_configs", []) for sc in job.get("static_configs", [])
+           for t in sc.get("targets", [])]
+targets += [t for am in prom.get("alerting", {}).get("alertmanagers", [])
+            for sc in am.get("static_configs", []) for t in sc.get("targets", [])]
+for f in glob.glob(os.path.join(root, "dashboards", "provisioning", "datasources", "*.y*ml")):
+    for ds in (yaml.safe_load(open(f)) or {}).get("datasources", []):
+        u = urlparse(ds.get("url", ""))
+        targets.append(f"{u.hostname}:{u.port}")
+for t in targets:
+    host = t.split(":")[0]
+    if host not in services and host != "localhost":
+        print(f"address {t} names no compose service"); bad = 1
+if "berth:11099" not in targets:
+    print("prometheus.yml does not scrape berth:11099"); bad = 1
 # berth: what the README run line gives it.
 b = services["berth"]
 if b.get("pid") != "host": print("berth: pid is not host"); bad = 1
