@@ -13,7 +13,7 @@ container (other engines on the host) is ignored. Checks: cpu_percent
 block_write_at_least (bytes), host_network (bool),
 block_write_unthrottled_v1 (bytes written; only noted).
 
-Rules (issue 2): names and PIDs exact; memory within 5 % or 1 MiB; NET I/O and
+Rules (issue 2): names, ids and PIDs exact; MEM % within 5 % or 0.5 points; memory within 5 % or 1 MiB; NET I/O and
 BLOCK I/O within 5 % (or 2 kB, so that a few bytes of neighbour-discovery
 traffic between the two reads do not count); CPU % within 10 points. Plus the
 known behaviour of each container ("checks"), applied to both tools. On any
@@ -155,7 +155,7 @@ class Comparison:
 
     def compare(self, name, berth, docker, checks):
         """One container: both rows, the docker-vs-berth rules, then the checks."""
-        for field in ("Name", "PIDs"):
+        for field in ("Name", "ID", "Container", "PIDs"):
             if str(berth.get(field, "")).strip() != str(docker.get(field, "")).strip():
                 self.fail(name, "%s: berth %r, docker %r" % (field, berth.get(field), docker.get(field)))
 
@@ -168,6 +168,10 @@ class Comparison:
                       % (berth["MemUsage"], docker["MemUsage"]))
         if None not in (bl, dl) and not within(bl, dl, 0.05, 1024**2):
             self.fail(name, "memory limit: berth %s, docker %s" % (berth["MemUsage"], docker["MemUsage"]))
+
+        bp, dp = parse_percent(berth.get("MemPerc", "--")), parse_percent(docker.get("MemPerc", "--"))
+        if None in (bp, dp) or not within(bp, dp, 0.05, 0.5):
+            self.fail(name, "MEM %%: berth %r, docker %r" % (berth.get("MemPerc"), docker.get("MemPerc")))
 
         bc, dc = parse_percent(berth.get("CPUPerc", "--")), parse_percent(docker.get("CPUPerc", "--"))
         if None in (bc, dc) or abs(bc - dc) > 10.0:
