@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -27,6 +28,8 @@ namespace berth::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::milliseconds kFirstRefresh{500};
 
 struct TopOptions {
   CommonOptions common;
@@ -80,7 +83,9 @@ class TopApp {
     const bool color = !options_.no_color && (no_color_env == nullptr || *no_color_env == '\0');
     if (!screen_.Start(color, &error)) Fail(error);
     Collect();
-    Clock::time_point next = Clock::now() + state_.interval;
+    // Rates need two samples: take the second one soon.
+    Clock::time_point next =
+        Clock::now() + std::min<std::chrono::milliseconds>(state_.interval, kFirstRefresh);
     while (!state_.quit && g_signal == 0) {
       Draw();
       std::optional<std::chrono::milliseconds> timeout;

@@ -12,7 +12,8 @@
 #   - resize to 80x24 and to 200x60 keeps the screen intact; below 80x24 it
 #     says "terminal too small"
 #   - the help screen matches tests/golden/top/help_80x24.txt
-#   - q, and SIGTERM, leave the alternate screen and restore the terminal
+#   - q, SIGTERM and Ctrl-C leave the alternate screen and restore the terminal
+#   - TERM=xterm, screen and linux draw the same list
 #   - without a terminal it exits 1 pointing at `berth stats --no-stream`
 # Env: BERTH_BIN. Exit 0 pass, 77 skip, else fail. Stops what it started.
 # BERTH_UPDATE_GOLDEN=1 rewrites the golden help screen.
@@ -74,7 +75,7 @@ start_top() {
   tm kill-session -t top 2>/dev/null
   rm -f "$WORK/pid"
   tm new-session -d -s top -x "$1" -y "$2" \
-    "sh -c 'echo \$\$ >$WORK/pid; exec \"$BERTH_BIN\" top --interval 1 --no-color --filter top-e2e --docker.socket \"$BERTH_DOCKER_SOCKET\" $3'; echo EXITED rc=\$?; sleep 600" ||
+    "sh -c 'echo \$\$ >$WORK/pid; ${4:+TERM=$4 }exec \"$BERTH_BIN\" top --interval 1 --no-color --filter top-e2e --docker.socket \"$BERTH_DOCKER_SOCKET\" $3'; echo EXITED rc=\$?; sleep 600" ||
     fail "tmux new-session"
   for _ in $(seq 1 50); do [ -s "$WORK/pid" ] && break; sleep 0.1; done
   BERTH_TOP_PID=$(cat "$WORK/pid" 2>/dev/null)
@@ -218,12 +219,30 @@ wait_for 'EXITED rc=' 5 || fail "SIGTERM did not stop berth top"
 BERTH_TOP_PID=
 ok "SIGTERM restores the terminal"
 
-# 11. --sort mem from the command line.
+# 11. --sort mem from the command line; Ctrl-C (SIGINT) restores too.
 start_top 120 30 "--sort mem"
 wait_for 'top-e2e-fat' 15 || fail "third start: no rows"
 sleep 1
 [ "$(first_row_name)" = top-e2e-fat ] || fail "--sort mem: first row is $(first_row_name)"
-keys q
-BERTH_TOP_PID=
 ok "--sort mem orders by memory"
+tm send-keys -t top C-c
+wait_for 'EXITED rc=' 5 || fail "Ctrl-C did not stop berth top"
+[ "$(tm display -p -t top '#{alternate_on}')" = 0 ] || fail "after Ctrl-C still on the alternate screen"
+[ "$(tm display -p -t top '#{cursor_flag}')" = 1 ] || fail "after Ctrl-C the cursor is hidden"
+BERTH_TOP_PID=
+ok "Ctrl-C restores the terminal"
+
+# 12. Other terminal types draw the same list and quit cleanly.
+for term in xterm screen linux; do
+  start_top 100 30 "" "$term"
+  wait_for 'top-e2e-busy' 15 || fail "TERM=$term: no rows"
+  screen | grep -q '^NAME ' || fail "TERM=$term: no column titles"
+  screen | tail -1 | grep -q '^q quit' || fail "TERM=$term: footer not on the last line"
+  [ "$(rows | wc -l)" = 3 ] || fail "TERM=$term: $(rows | wc -l) rows"
+  keys q
+  wait_for 'EXITED rc=0' 5 || fail "TERM=$term: q did not exit 0"
+  [ "$(tm display -p -t top '#{alternate_on}')" = 0 ] || fail "TERM=$term: still on the alternate screen"
+  BERTH_TOP_PID=
+  ok "TERM=$term draws and quits cleanly"
+done
 echo "PASS"
