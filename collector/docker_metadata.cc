@@ -381,6 +381,10 @@ std::vector<ContainerIdentity> DockerMetadata::KnownWithoutCgroup(
   std::lock_guard lock(mutex_);
   for (const auto& [id, entry] : entries_) {  // std::map: sorted by id
     if (seen.contains(id)) continue;
+    // A running container without a cgroup in this sample started after the
+    // walk (or lives where the walk does not look): not "stopped".
+    const std::string& state = entry.summary.state;
+    if (state == "running" || state == "paused" || state == "restarting") continue;
     ContainerIdentity identity;
     identity.id = id;
     identity.name = entry.summary.name.empty() ? ShortId(id) : entry.summary.name;

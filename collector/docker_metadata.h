@@ -86,8 +86,8 @@ class DockerMetadata : public MetadataProvider {
 
   const char* source() const override { return "docker"; }
   int Annotate(std::vector<ContainerIdentity*>& identities) override;
-  // Listed containers (any state) whose id is not in `seen_ids`, from the
-  // cache: no request. Sorted by id.
+  // Known containers that are not running (created, exited, dead, removing)
+  // and whose id is not in `seen_ids`, from the cache: no request. Sorted by id.
   std::vector<ContainerIdentity> KnownWithoutCgroup(
       const std::vector<std::string>& seen_ids) override;
 

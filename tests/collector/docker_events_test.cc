@@ -193,7 +193,9 @@ TEST(DockerEvents, NewAndRenamedContainersAreNamedWithoutAList) {
   Sync(docker, engine, {kA});
   const int lists = engine.server().requests("/v1.41/containers/json");
 
-  engine.Set(kB, TestEngine::Named("worker", 2, "healthy"));
+  TestEngine::Container worker = TestEngine::Named("worker", 2, "healthy");
+  worker.state = "created";  // as `docker create` leaves it
+  engine.Set(kB, worker);
   engine.Emit("create", kB, "worker");
   ASSERT_TRUE(Eventually(
       [&] { return engine.server().requests("/v1.41/containers/" + kB + "/json") >= 1; }));
