@@ -1,6 +1,10 @@
 #include "cli/common_options.h"
 
+#include "collector/crio_metadata.h"
 #include "collector/docker_metadata.h"
+#include "collector/kubelet_metadata.h"
+#include "collector/nerdctl_metadata.h"
+#include "collector/podman_metadata.h"
 
 namespace berth::cli {
 
@@ -12,6 +16,14 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* options) {
   cmd->add_option("--docker.socket", options->docker_socket,
                   "Docker Engine API socket for names and images (used as given, not under "
                   "--path.rootfs); containers are still shown by id when it is unreachable")
+      ->capture_default_str();
+  cmd->add_option("--podman.socket", options->podman_socket,
+                  "Podman libpod API socket for names (rootless: /run/user/<uid>/podman/"
+                  "podman.sock); asked only when Podman containers exist")
+      ->capture_default_str();
+  cmd->add_option("--crio.socket", options->crio_socket,
+                  "CRI-O socket for names and Kubernetes labels; asked only when CRI-O "
+                  "containers exist")
       ->capture_default_str();
   cmd->add_flag("--all-cgroups", options->all_cgroups,
                 "Report every cgroup (like systemd-cgtop), not only containers");
@@ -35,6 +47,22 @@ std::unique_ptr<collector::Sampler> MakeSampler(const CommonOptions& options,
     docker.socket_path = options.docker_socket;
     sampler->AddMetadataProvider(collector::MakeDockerMetadata(docker));
   }
+  if (!options.podman_socket.empty()) {
+    collector::PodmanOptions podman;
+    podman.socket_path = options.podman_socket;
+    sampler->AddMetadataProvider(collector::MakePodmanMetadata(podman));
+  }
+  if (!options.crio_socket.empty()) {
+    collector::CrioOptions crio;
+    crio.socket_path = options.crio_socket;
+    sampler->AddMetadataProvider(collector::MakeCrioMetadata(crio));
+  }
+  collector::KubeletOptions kubelet;
+  kubelet.rootfs = options.rootfs;
+  sampler->AddMetadataProvider(collector::MakeKubeletMetadata(kubelet));
+  collector::NerdctlOptions nerdctl;
+  nerdctl.rootfs = options.rootfs;
+  sampler->AddMetadataProvider(collector::MakeNerdctlMetadata(nerdctl));
   return sampler;
 }
 

@@ -15,13 +15,19 @@ namespace berth::cli {
 struct CommonOptions {
   std::string rootfs = "/";
   std::string docker_socket = "/var/run/docker.sock";
+  std::string podman_socket = "/run/podman/podman.sock";
+  std::string crio_socket = "/var/run/crio/crio.sock";
   bool all_cgroups = false;
 };
 
-// Registers --path.rootfs, --docker.socket and --all-cgroups on `cmd`.
+// Registers --path.rootfs, --docker.socket, --podman.socket, --crio.socket
+// and --all-cgroups on `cmd`.
 void AddCommonOptions(CLI::App* cmd, CommonOptions* options);
 
-// A Sampler over options.rootfs with the Docker metadata provider attached.
+// A Sampler over options.rootfs with the metadata providers attached, in this
+// order (an earlier provider's name wins): Docker, Podman, CRI-O, the
+// kubelet's log layout, nerdctl's name store. An empty socket path turns that
+// provider off.
 // Fails (returns nullptr and sets `error`) when the rootfs has no readable
 // cgroup hierarchy.
 std::unique_ptr<collector::Sampler> MakeSampler(const CommonOptions& options,
