@@ -58,14 +58,21 @@ TEST(ProcessListTest, ParsePasswd) {
 }
 
 TEST(ProcessListTest, CpuPercentsMatchPidAndStartTime) {
+  auto sample = [](int pid, uint64_t cpu_ticks, uint64_t start_time_ticks) {
+    ProcessSample p;
+    p.pid = pid;
+    p.cpu_ticks = cpu_ticks;
+    p.start_time_ticks = start_time_ticks;
+    return p;
+  };
   std::vector<ProcessSample> prev(3), cur(4);
-  prev[0] = {.pid = 1, .cpu_ticks = 100, .start_time_ticks = 5};
-  prev[1] = {.pid = 2, .cpu_ticks = 100, .start_time_ticks = 5};
-  prev[2] = {.pid = 3, .cpu_ticks = 500, .start_time_ticks = 5};
-  cur[0] = {.pid = 1, .cpu_ticks = 150, .start_time_ticks = 5};   // 50 ticks in 1 s
-  cur[1] = {.pid = 2, .cpu_ticks = 100, .start_time_ticks = 9};   // pid reused
-  cur[2] = {.pid = 3, .cpu_ticks = 400, .start_time_ticks = 5};   // went backwards
-  cur[3] = {.pid = 4, .cpu_ticks = 10, .start_time_ticks = 5};    // new
+  prev[0] = sample(1, 100, 5);
+  prev[1] = sample(2, 100, 5);
+  prev[2] = sample(3, 500, 5);
+  cur[0] = sample(1, 150, 5);   // 50 ticks in 1 s
+  cur[1] = sample(2, 100, 9);   // pid reused
+  cur[2] = sample(3, 400, 5);   // went backwards
+  cur[3] = sample(4, 10, 5);    // new
   auto pct = ProcessCpuPercents(prev, cur, 1.0, 100);
   ASSERT_EQ(pct.size(), 4u);
   ASSERT_TRUE(pct[0].has_value());
