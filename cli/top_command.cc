@@ -1,5 +1,8 @@
 #include "cli/top_command.h"
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -226,6 +229,12 @@ int RunTop(const TopOptions& options) {
   std::signal(SIGPIPE, SIG_IGN);
   int rc = 0;
   std::string failure;
+  // Log lines (e.g. "docker: container names unavailable") written to the
+  // terminal would tear the screen: keep them while the screen is up and
+  // print them once it is restored.
+  auto previous_logger = spdlog::default_logger();
+  auto held_logs = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("berth", held_logs));
   {
     TopApp app(options, std::move(sampler));
     try {
@@ -236,6 +245,8 @@ int RunTop(const TopOptions& options) {
       failure = e.what();
     }
   }  // the screen is restored here, before anything is printed
+  spdlog::set_default_logger(previous_logger);
+  for (const std::string& line : held_logs->last_formatted()) std::fputs(line.c_str(), stderr);
   if (!failure.empty()) Fail(failure);
   return rc;
 }
