@@ -52,6 +52,8 @@ scrape_name() {
     sed -n 's/.*[{,]name="\([^"]*\)".*/\1/p' | head -1
 }
 # Scrape until the name of $1 is $2 (at most $3 scrapes, 0.3 s apart).
+# Scrapes within 500 ms share one collection, so "within one sample" means
+# within the first scrape that gets a fresh collection: 3 scrapes span it.
 expect_name() {
   local got i
   for i in $(seq 1 "$3"); do
@@ -66,9 +68,9 @@ expect_name() {
 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/metrics" || fail "first scrape"
 
 id=$(docker run -d --name first "$IMG" sleep 100000) || fail "docker run first"
-expect_name "$id" first 1
+expect_name "$id" first 3
 docker rename first renamed || fail "docker rename"
-expect_name "$id" renamed 1
+expect_name "$id" renamed 3
 docker restart -t 0 renamed >/dev/null || fail "docker restart"
 # Scrapes within 500 ms share one collection, and a restart replaces the
 # container's cgroup: allow one collection interval past the shared window.
