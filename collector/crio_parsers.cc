@@ -2,18 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/json_fields.h"
+
 #include "collector/kubelet_log_names.h"
 
 namespace berth::collector {
 namespace {
 
 using nlohmann::json;
-
-std::string StringField(const json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
 
 std::map<std::string, std::string> StringMap(const json& object, const char* key) {
   std::map<std::string, std::string> out;
@@ -36,14 +32,14 @@ std::optional<CrioContainerInfo> ParseCrioContainerInfo(std::string_view body) {
   json doc = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) return std::nullopt;
   CrioContainerInfo info;
-  info.name = StringField(doc, "name");
-  info.image = StringField(doc, "image");
+  info.name = JsonStringField(doc, "name");
+  info.image = JsonStringField(doc, "image");
   info.labels = StringMap(doc, "labels");
   if (auto it = doc.find("created_time"); it != doc.end() && it->is_number_integer() &&
                                           it->get<int64_t>() > 0) {
     info.created_seconds = static_cast<double>(it->get<int64_t>()) / 1e9;
   }
-  info.sandbox_id = StringField(doc, "sandbox");
+  info.sandbox_id = JsonStringField(doc, "sandbox");
   info.k8s_namespace = Get(info.labels, "io.kubernetes.pod.namespace");
   info.k8s_pod = Get(info.labels, "io.kubernetes.pod.name");
   info.k8s_container = Get(info.labels, "io.kubernetes.container.name");

@@ -3,23 +3,14 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "collector/json_fields.h"
+
 #include "collector/parse_util.h"
 
 namespace berth::collector {
 namespace {
 
 using nlohmann::json;
-
-// Parses without exceptions; a discarded value means "not JSON".
-json ParseJson(std::string_view body) {
-  return json::parse(body.begin(), body.end(), /*cb=*/nullptr, /*allow_exceptions=*/false);
-}
-
-std::string StringField(const json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
 
 const json* ObjectField(const json& object, const char* key) {
   auto it = object.find(key);
@@ -95,32 +86,32 @@ std::optional<ApiVersion> ParseApiVersion(std::string_view text) {
 }
 
 std::optional<DockerVersionInfo> ParseDockerVersion(std::string_view body) {
-  json doc = ParseJson(body);
+  json doc = ParseJsonBody(body);
   if (!doc.is_object()) return std::nullopt;
-  auto api = ParseApiVersion(StringField(doc, "ApiVersion"));
+  auto api = ParseApiVersion(JsonStringField(doc, "ApiVersion"));
   if (!api) return std::nullopt;
   DockerVersionInfo info;
   info.api_version = *api;
-  info.min_api_version = ParseApiVersion(StringField(doc, "MinAPIVersion"));
-  info.engine_version = StringField(doc, "Version");
+  info.min_api_version = ParseApiVersion(JsonStringField(doc, "MinAPIVersion"));
+  info.engine_version = JsonStringField(doc, "Version");
   return info;
 }
 
 std::optional<std::vector<DockerContainerSummary>> ParseDockerContainerList(
     std::string_view body) {
-  json doc = ParseJson(body);
+  json doc = ParseJsonBody(body);
   if (!doc.is_array()) return std::nullopt;
   std::vector<DockerContainerSummary> out;
   out.reserve(doc.size());
   for (const json& entry : doc) {
     if (!entry.is_object()) continue;
     DockerContainerSummary summary;
-    summary.id = StringField(entry, "Id");
+    summary.id = JsonStringField(entry, "Id");
     if (summary.id.empty()) continue;
     summary.name = PrimaryName(entry);
-    summary.image = StringField(entry, "Image");
+    summary.image = JsonStringField(entry, "Image");
     summary.created_seconds = IntField(entry, "Created");
-    summary.state = StringField(entry, "State");
+    summary.state = JsonStringField(entry, "State");
     if (const json* labels = ObjectField(entry, "Labels")) summary.labels = StringMap(*labels);
     out.push_back(std::move(summary));
   }
@@ -128,43 +119,43 @@ std::optional<std::vector<DockerContainerSummary>> ParseDockerContainerList(
 }
 
 std::optional<DockerContainerDetails> ParseDockerContainerInspect(std::string_view body) {
-  json doc = ParseJson(body);
+  json doc = ParseJsonBody(body);
   if (!doc.is_object()) return std::nullopt;
   DockerContainerDetails details;
-  details.id = StringField(doc, "Id");
+  details.id = JsonStringField(doc, "Id");
   if (details.id.empty()) return std::nullopt;
   details.restart_count = IntField(doc, "RestartCount");
-  details.name = StringField(doc, "Name");
+  details.name = JsonStringField(doc, "Name");
   if (!details.name.empty() && details.name.front() == '/') details.name.erase(0, 1);
   if (const json* config = ObjectField(doc, "Config")) {
-    details.image = StringField(*config, "Image");
+    details.image = JsonStringField(*config, "Image");
     if (const json* labels = ObjectField(*config, "Labels")) details.labels = StringMap(*labels);
   }
   if (const json* state = ObjectField(doc, "State")) {
-    details.state = StringField(*state, "Status");
-    details.started_at_seconds = ParseDockerTimestamp(StringField(*state, "StartedAt"));
+    details.state = JsonStringField(*state, "Status");
+    details.started_at_seconds = ParseDockerTimestamp(JsonStringField(*state, "StartedAt"));
     if (const json* health = ObjectField(*state, "Health")) {
-      details.health_status = StringField(*health, "Status");
+      details.health_status = JsonStringField(*health, "Status");
     }
   }
   return details;
 }
 
 std::optional<DockerEvent> ParseDockerEvent(std::string_view line) {
-  json doc = ParseJson(line);
+  json doc = ParseJsonBody(line);
   if (!doc.is_object()) return std::nullopt;
   DockerEvent event;
-  event.type = StringField(doc, "Type");
-  event.action = StringField(doc, "Action");
-  if (event.action.empty()) event.action = StringField(doc, "status");  // before API 1.22
+  event.type = JsonStringField(doc, "Type");
+  event.action = JsonStringField(doc, "Action");
+  if (event.action.empty()) event.action = JsonStringField(doc, "status");  // before API 1.22
   if (event.type.empty() && doc.contains("status")) event.type = "container";
   if (const json* actor = ObjectField(doc, "Actor")) {
-    event.id = StringField(*actor, "ID");
+    event.id = JsonStringField(*actor, "ID");
     if (const json* attributes = ObjectField(*actor, "Attributes")) {
-      event.name = StringField(*attributes, "name");
+      event.name = JsonStringField(*attributes, "name");
     }
   }
-  if (event.id.empty()) event.id = StringField(doc, "id");
+  if (event.id.empty()) event.id = JsonStringField(doc, "id");
   if (event.type.empty() || event.action.empty() || event.id.empty()) return std::nullopt;
   event.time_nano = IntField(doc, "timeNano");
   return event;
@@ -217,7 +208,7 @@ std::optional<double> ParseDockerTimestamp(std::string_view text) {
 }
 
 std::optional<std::string> ParseDockerErrorMessage(std::string_view body) {
-  json doc = ParseJson(body);
+  json doc = ParseJsonBody(body);
   if (!doc.is_object()) return std::nullopt;
   auto it = doc.find("message");
   if (it == doc.end() || !it->is_string()) return std::nullopt;

@@ -2,31 +2,19 @@
 
 #include <nlohmann/json.hpp>
 
-namespace berth::collector {
-namespace {
+#include "collector/json_fields.h"
 
+namespace berth::collector {
 using nlohmann::json;
 
-json ParseJson(std::string_view body) {
-  return json::parse(body.begin(), body.end(), /*cb=*/nullptr, /*allow_exceptions=*/false);
-}
-
-std::string StringField(const json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
-}  // namespace
-
 std::optional<std::vector<PodmanContainer>> ParsePodmanContainerList(std::string_view body) {
-  json doc = ParseJson(body);
+  json doc = ParseJsonBody(body);
   if (!doc.is_array()) return std::nullopt;
   std::vector<PodmanContainer> out;
   for (const json& entry : doc) {
     if (!entry.is_object()) continue;
     PodmanContainer c;
-    c.id = StringField(entry, "Id");
+    c.id = JsonStringField(entry, "Id");
     if (c.id.empty()) continue;
     if (auto names = entry.find("Names"); names != entry.end() && names->is_array()) {
       for (const json& n : *names) {
@@ -36,13 +24,13 @@ std::optional<std::vector<PodmanContainer>> ParsePodmanContainerList(std::string
         }
       }
     }
-    c.image = StringField(entry, "Image");
+    c.image = JsonStringField(entry, "Image");
     if (auto labels = entry.find("Labels"); labels != entry.end() && labels->is_object()) {
       for (const auto& [key, value] : labels->items()) {
         if (value.is_string()) c.labels.emplace(key, value.get<std::string>());
       }
     }
-    c.state = StringField(entry, "State");
+    c.state = JsonStringField(entry, "State");
     if (auto started = entry.find("StartedAt");
         started != entry.end() && started->is_number_integer() && started->get<int64_t>() > 0) {
       c.started_at_seconds = static_cast<double>(started->get<int64_t>());
@@ -50,7 +38,7 @@ std::optional<std::vector<PodmanContainer>> ParsePodmanContainerList(std::string
     if (auto infra = entry.find("IsInfra"); infra != entry.end() && infra->is_boolean()) {
       c.is_infra = infra->get<bool>();
     }
-    c.pod_name = StringField(entry, "PodName");
+    c.pod_name = JsonStringField(entry, "PodName");
     if (auto restarts = entry.find("Restarts");
         restarts != entry.end() && restarts->is_number_integer()) {
       c.restart_count = restarts->get<int64_t>();
@@ -61,7 +49,7 @@ std::optional<std::vector<PodmanContainer>> ParsePodmanContainerList(std::string
 }
 
 std::optional<std::string> ParsePodmanErrorMessage(std::string_view body) {
-  json doc = ParseJson(body);
+  json doc = ParseJsonBody(body);
   if (!doc.is_object()) return std::nullopt;
   auto it = doc.find("message");
   if (it == doc.end() || !it->is_string()) return std::nullopt;
