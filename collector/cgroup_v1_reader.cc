@@ -215,13 +215,6 @@ bool CgroupV1Reader::ReadTasks(ReadContext& ctx, ContainerStats& out) {
     return false;
   }
   if (procs_dir_.empty()) return true;
-  bool ok = ReadInto(files_[kProcs], procs_dir_, ctx, kSource,
-                     [&](std::string_view t) -> std::optional<bool> {
-                       if (!ParsePidList(t, out.pids)) return std::nullopt;
-                       return true;
-                     },
-                     [](bool) {});
-  if (!ok) return false;
   if (out.pids_current) {
     out.threads = out.pids_current;  // every task of the subtree
   } else if (!ReadInto(files_[kTasks], procs_dir_, ctx, kSource,
@@ -229,6 +222,20 @@ bool CgroupV1Reader::ReadTasks(ReadContext& ctx, ContainerStats& out) {
                        [&](uint64_t v) { out.threads = v; })) {
     return false;
   }
+  // Without pids.current the thread count needs the process walk every time.
+  return (!ctx.read_pids && out.pids_current) || ReadProcesses(ctx, out);
+}
+
+bool CgroupV1Reader::ReadProcesses(ReadContext& ctx, ContainerStats& out) {
+  out.pids.clear();
+  if (procs_dir_.empty()) return true;
+  bool ok = ReadInto(files_[kProcs], procs_dir_, ctx, kSource,
+                     [&](std::string_view t) -> std::optional<bool> {
+                       if (!ParsePidList(t, out.pids)) return std::nullopt;
+                       return true;
+                     },
+                     [](bool) {});
+  if (!ok) return false;
   if (out.pids.empty() && out.pids_current.value_or(1) > 0) {
     SubtreeTasks sub = CollectSubtreePids(procs_dir_, "tasks");
     if (!sub.pids.empty()) {

@@ -13,7 +13,8 @@
 // error under "cgroup", Read() false when a directory is gone; the limit files
 // (cfs_quota_us, cfs_period_us, shares, limit_in_bytes, soft_limit_in_bytes,
 // memsw.limit_in_bytes, pids.max) only when ReadContext::refresh_limits is
-// set; "tasks" only where pids.current is absent. Ownership: owns
+// set; "tasks" only where pids.current is absent; cgroup.procs only when
+// ReadContext::read_pids is set (or pids.current is absent). Ownership: owns
 // its descriptors. Thread-safety: none.
 #ifndef BERTH_COLLECTOR_CGROUP_V1_READER_H_
 #define BERTH_COLLECTOR_CGROUP_V1_READER_H_
@@ -37,6 +38,9 @@ class CgroupV1Reader {
   CgroupV1Reader(std::array<std::string, kNumV1Controllers> dirs, std::string v2_dir);
 
   bool Read(ReadContext& ctx, ContainerStats& out);
+  // cgroup.procs (and the sub-cgroups' when it is empty) into out.pids;
+  // false when the directory is gone.
+  bool ReadProcesses(ReadContext& ctx, ContainerStats& out);
   void Close();
 
  private:

@@ -34,8 +34,14 @@ CgroupV2Reader::CgroupV2Reader(std::string dir, bool pressure_only)
   }
 }
 
+CgroupV2Reader::~CgroupV2Reader() { Close(); }
+
 void CgroupV2Reader::Close() {
   for (auto& f : files_) f.Close();
+  if (watch_ != nullptr) watch_->Remove(events_watch_);
+  watch_ = nullptr;
+  events_watch_ = -1;
+  events_.reset();
 }
 
 bool CgroupV2Reader::ReadPressure(ReadContext& ctx, ContainerStats& out) {
@@ -103,11 +109,8 @@ bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {
       ReadInto(files_[kMemoryStat], dir_, ctx, kSource,
                [](std::string_view t) { return ParseMemoryStatV2(t); },
                [&](const MemoryStat& v) { mem.stat = v; }) &&
-      ReadInto(files_[kMemoryEvents], dir_, ctx, kSource,
-               [](std::string_view t) { return ParseMemoryEvents(t); },
-               [&](MemoryEvents v) { mem.events = v; }) &&
-      ReadInto(files_[kSwapCurrent], dir_, ctx, kSource, uint,
-               [&](uint64_t v) { mem.swap_bytes = v; }) &&
+      ReadEvents(ctx, mem) &&
+      ReadSwap(ctx, mem) &&
       ReadInto(files_[kIoStat], dir_, ctx, kSource,
                [](std::string_view t) { return ParseIoStat(t); },
                [&](std::vector<BlockDeviceStats> v) {
@@ -117,12 +120,6 @@ bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {
                }) &&
       ReadInto(files_[kPidsCurrent], dir_, ctx, kSource, uint,
                [&](uint64_t v) { out.pids_current = v; }) &&
-      ReadInto(files_[kProcs], dir_, ctx, kSource,
-               [&](std::string_view t) -> std::optional<bool> {
-                 if (!ParsePidList(t, out.pids)) return std::nullopt;
-                 return true;
-               },
-               [](bool) {}) &&
       ReadPressure(ctx, out);
   if (!ok) return false;
   if (out.pids_current) {
@@ -132,6 +129,48 @@ bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {
                        [&](uint64_t v) { out.threads = v; })) {
     return false;
   }
+  // Without pids.current the thread count needs the process walk every time.
+  return (!ctx.read_pids && out.pids_current) || ReadProcesses(ctx, out);
+}
+
+bool CgroupV2Reader::ReadEvents(ReadContext& ctx, MemoryStats& mem) {
+  if (watch_ == nullptr && ctx.watch != nullptr) {
+    watch_ = ctx.watch;  // before the first read: no change slips in between
+    events_watch_ = watch_->Add(dir_ + "/memory.events");
+  }
+  if (events_ && !ctx.refresh_limits && events_watch_ >= 0 && !watch_->Changed(events_watch_)) {
+    mem.events = *events_;
+    return true;
+  }
+  events_.reset();
+  return ReadInto(files_[kMemoryEvents], dir_, ctx, kSource,
+                  [](std::string_view t) { return ParseMemoryEvents(t); }, [&](MemoryEvents v) {
+                    mem.events = v;
+                    events_ = v;
+                  });
+}
+
+bool CgroupV2Reader::ReadSwap(ReadContext& ctx, MemoryStats& mem) {
+  if (ctx.host_without_swap && swap_seen_zero_) {
+    mem.swap_bytes = 0;
+    return true;
+  }
+  return ReadInto(files_[kSwapCurrent], dir_, ctx, kSource,
+                  [](std::string_view t) { return ParseUint(t); }, [&](uint64_t v) {
+                    mem.swap_bytes = v;
+                    swap_seen_zero_ = v == 0;
+                  });
+}
+
+bool CgroupV2Reader::ReadProcesses(ReadContext& ctx, ContainerStats& out) {
+  out.pids.clear();
+  const bool ok = ReadInto(files_[kProcs], dir_, ctx, kSource,
+                           [&](std::string_view t) -> std::optional<bool> {
+                             if (!ParsePidList(t, out.pids)) return std::nullopt;
+                             return true;
+                           },
+                           [](bool) {});
+  if (!ok) return false;
   if (out.pids.empty() && out.pids_current.value_or(1) > 0) {
     // Processes only in sub-cgroups (no-internal-process rule).
     SubtreeTasks sub = CollectSubtreePids(dir_, "cgroup.threads");

@@ -11,7 +11,13 @@
 // pids.max) are re-read only when ReadContext::refresh_limits is set (and on
 // the first read); in between the last values are reported. cgroup.threads is
 // read only where pids.current is absent: pids.current counts the tasks of
-// the whole subtree already.
+// the whole subtree already. cgroup.procs (ContainerStats::pids) is read only
+// when ReadContext::read_pids is set (or pids.current is absent);
+// memory.swap.current is not read again on a host without swap once it read 0.
+// memory.events is re-read only when ReadContext::watch reports it modified
+// (the kernel notifies changes of that file; the notification can trail the
+// change by ~10 ms, so a collection right after may show the previous value),
+// and with the limits.
 //
 // A missing file leaves its field absent; a malformed one also counts an
 // error under "cgroup". Read() returns false when the directory is gone (the
@@ -21,6 +27,7 @@
 #define BERTH_COLLECTOR_CGROUP_V2_READER_H_
 
 #include <array>
+#include <optional>
 #include <string>
 
 #include "collector/kept_file.h"
@@ -36,8 +43,16 @@ class CgroupV2Reader {
  public:
   // `dir`: the cgroup directory as an absolute, RootFs-prefixed path.
   explicit CgroupV2Reader(std::string dir, bool pressure_only = false);
+  ~CgroupV2Reader();
+  CgroupV2Reader(const CgroupV2Reader&) = delete;
+  CgroupV2Reader& operator=(const CgroupV2Reader&) = delete;
 
   bool Read(ReadContext& ctx, ContainerStats& out);
+  // cgroup.procs (and the sub-cgroups' when it is empty) into out.pids;
+  // false when the directory is gone.
+  bool ReadProcesses(ReadContext& ctx, ContainerStats& out);
+  // cgroup.procs (and the sub-cgroups' when it is empty) into out.pids;
+  // false when the directory is gone.
   const std::string& dir() const { return dir_; }
   void Close();
 
@@ -56,9 +71,15 @@ class CgroupV2Reader {
   };
   bool ReadPressure(ReadContext& ctx, ContainerStats& out);
   bool ReadLimits(ReadContext& ctx);
+  bool ReadSwap(ReadContext& ctx, MemoryStats& mem);
+  bool ReadEvents(ReadContext& ctx, MemoryStats& mem);
 
   std::string dir_;
   bool limits_read_ = false;
+  bool swap_seen_zero_ = false;
+  FileChangeWatch* watch_ = nullptr;  // set on the first read when the context has one
+  int events_watch_ = -1;
+  std::optional<MemoryEvents> events_;  // last read, while the watch says unchanged
   Limits limits_;
   bool pressure_only_;
   std::array<KeptFile, kNumFiles> files_;

@@ -38,6 +38,7 @@ void HostReader::Read(ReadContext& ctx, HostFacts& out) {
            [&](const MemInfo& m) {
              out.mem_total_bytes = m.mem_total_bytes;
              out.mem_available_bytes = m.mem_available_bytes;
+             out.swap_total_bytes = m.swap_total_bytes;
            });
   ReadInto(osrelease_, kernel_dir_, ctx, kSource, TrimmedLine,
            [&](std::string v) { out.kernel_release = std::move(v); });

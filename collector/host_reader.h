@@ -1,6 +1,6 @@
 // HostReader: host facts for the Snapshot from <rootfs>/proc: /proc/stat
 // (CPU time, online CPUs, btime; USER_HZ from sysconf(_SC_CLK_TCK)),
-// /proc/meminfo (MemTotal, MemAvailable), /proc/sys/kernel/osrelease and
+// /proc/meminfo (MemTotal, MemAvailable, SwapTotal), /proc/sys/kernel/osrelease and
 // hostname. Descriptors stay open between reads.
 //
 // Ownership: owns its descriptors. Thread-safety: none. Errors: unreadable or

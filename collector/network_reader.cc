@@ -40,24 +40,27 @@ bool NetworkReader::Resolve(int pid, const std::string& host_netns) {
   return true;
 }
 
-void NetworkReader::Read(const std::vector<int>& pids, const std::string& host_netns,
+bool NetworkReader::Read(const std::vector<int>* pids, const std::string& host_netns,
                          ReadContext& ctx, ContainerStats& out) {
   out.network_mode = NetworkMode::kUnknown;
   out.net_interfaces.clear();
-  if (pid_ != 0 && !std::binary_search(pids.begin(), pids.end(), pid_)) Close();
+  if (pids != nullptr && pid_ != 0 && !std::binary_search(pids->begin(), pids->end(), pid_)) {
+    Close();
+  }
   size_t next = 0;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (pid_ == 0) {
-      while (next < pids.size() && !Resolve(pids[next], host_netns)) ++next;
-      if (next >= pids.size()) {
+      if (pids == nullptr) return false;
+      while (next < pids->size() && !Resolve((*pids)[next], host_netns)) ++next;
+      if (next >= pids->size()) {
         Close();
-        return;
+        return true;
       }
       ++next;
     }
     if (mode_ == NetworkMode::kHost) {
       out.network_mode = NetworkMode::kHost;
-      return;
+      return true;
     }
     std::string_view text;
     switch (net_dev_.Read(net_dir_, ctx.reader, text)) {
@@ -68,18 +71,19 @@ void NetworkReader::Read(const std::vector<int>& pids, const std::string& host_n
           out.net_interfaces = std::move(*parsed);
           out.network_mode = NetworkMode::kOwn;
         }
-        return;
+        return true;
       }
       case ReadStatus::kError:
         net_dev_.NoteIoError(net_dir_, "proc", ctx.errors);
         Close();
-        return;
+        return true;
       case ReadStatus::kMissing:
       case ReadStatus::kGone:
         Close();  // the process exited: try the next one
         break;
     }
   }
+  return true;
 }
 
 }  // namespace berth::collector

@@ -10,7 +10,12 @@
 // can, the namespace is taken to be the container's own (kOwn). No readable
 // process -> kUnknown.
 //
-// The chosen pid is re-resolved when it leaves the container's process list.
+// The chosen pid is re-resolved when it leaves the container's process list
+// (checked on the collections that read the list) or its net/dev stops
+// opening. A kept descriptor reads the namespace it was opened in even after
+// its process exits, which is the container's as long as the container lives
+// (its processes share one namespace), so the list need not be read every
+// time.
 // Close() drops the kept descriptor: call it when the cgroup goes (a kept
 // net/dev descriptor pins a dead network namespace).
 //
@@ -38,9 +43,12 @@ class NetworkReader {
  public:
   explicit NetworkReader(const RootFs& rootfs) : rootfs_(rootfs) {}
 
-  // `pids`: the container's processes, sorted. `host_netns`: the host's link
-  // text, "" when unknown (then every container counts as kOwn).
-  void Read(const std::vector<int>& pids, const std::string& host_netns, ReadContext& ctx,
+  // `pids`: the container's processes, sorted, or nullptr when the list was
+  // not read this collection. `host_netns`: the host's link text, "" when
+  // unknown (then every container counts as kOwn). Returns false (and fills
+  // nothing) only when `pids` is nullptr and a process must be chosen: call
+  // again with the list.
+  bool Read(const std::vector<int>* pids, const std::string& host_netns, ReadContext& ctx,
             ContainerStats& out);
   void Close();
   int pid() const { return pid_; }

@@ -107,8 +107,14 @@ std::optional<MemInfo> ParseMemInfo(std::string_view text) {
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     std::string_view key = line.substr(0, colon);
-    bool is_total = key == "MemTotal";
-    if (!is_total && key != "MemAvailable") continue;
+    std::optional<uint64_t>* dest = nullptr;
+    if (key == "MemAvailable") {
+      dest = &out.mem_available_bytes;
+    } else if (key == "SwapTotal") {
+      dest = &out.swap_total_bytes;
+    } else if (key != "MemTotal") {
+      continue;
+    }
     std::string_view rest = line.substr(colon + 1), value, unit, extra;
     uint64_t v = 0;
     if (!NextToken(&rest, &value) || !ToU64(value, &v)) return std::nullopt;
@@ -117,13 +123,13 @@ std::optional<MemInfo> ParseMemInfo(std::string_view text) {
         return std::nullopt;
       }
     }
-    if (is_total) {
+    if (dest == nullptr) {
       out.mem_total_bytes = v;
       have_total = true;
     } else {
-      out.mem_available_bytes = v;
+      *dest = v;
     }
-    if (have_total && out.mem_available_bytes) break;
+    if (have_total && out.mem_available_bytes && out.swap_total_bytes) break;
   }
   if (!have_total) return std::nullopt;
   return out;

@@ -23,10 +23,11 @@ struct ProcStat {
 };
 std::optional<ProcStat> ParseProcStat(std::string_view text, uint64_t user_hz);
 
-// /proc/meminfo: MemTotal and MemAvailable in bytes.
+// /proc/meminfo: MemTotal, MemAvailable and SwapTotal in bytes.
 struct MemInfo {
   uint64_t mem_total_bytes = 0;
   std::optional<uint64_t> mem_available_bytes;
+  std::optional<uint64_t> swap_total_bytes;
 };
 std::optional<MemInfo> ParseMemInfo(std::string_view text);
 

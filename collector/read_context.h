@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "collector/block_device_names.h"
+#include "collector/file_change_watch.h"
 #include "collector/kept_file.h"
 #include "collector/snapshot.h"
 
@@ -26,6 +27,18 @@ struct ReadContext {
   // otherwise readers report the values they read last (limits change
   // rarely and cost a read each: see SamplerOptions::limits_refresh).
   bool refresh_limits = true;
+  // Read the process list (cgroup.procs) this time. It is only needed to pick
+  // the process whose /proc/<pid>/net/dev is kept, for the start-time probe,
+  // and to re-check now and then that the kept process is still a member; the
+  // Sampler sets it when one of those is due. Without it ContainerStats::pids
+  // stays empty.
+  bool read_pids = true;
+  // The host has no swap (/proc/meminfo SwapTotal 0): a container's swap
+  // usage is 0 without reading memory.swap.current.
+  bool host_without_swap = false;
+  // Polled at the start of the collection: readers skip files it reports
+  // unchanged (re-read anyway with the limits). nullptr: read every time.
+  FileChangeWatch* watch = nullptr;
 };
 
 enum class ReadOutcome {

@@ -66,6 +66,11 @@ struct ContainerState {
     return v2 ? v2->Read(ctx, out) : v1->Read(ctx, out);
   }
 
+  // The process list now, after a Read() that skipped it.
+  bool ReadProcesses(ReadContext& ctx, ContainerStats& out) {
+    return v2 ? v2->ReadProcesses(ctx, out) : v1->ReadProcesses(ctx, out);
+  }
+
   DiscoveredContainer found;
   std::unique_ptr<CgroupV2Reader> v2;
   std::unique_ptr<CgroupV1Reader> v1;
@@ -73,6 +78,9 @@ struct ContainerState {
   uint64_t generation = 0;
   std::optional<std::chrono::steady_clock::time_point> limits_read_at;
   bool start_time_probed = false;
+  // No runtime gave a start time and the last collection had no process
+  // list to probe: read it next time.
+  bool start_time_wanted = false;
   std::optional<double> start_time_seconds;
 };
 
@@ -95,6 +103,7 @@ struct Sampler::Impl {
   RootFs rootfs;
   FdBudget budget;
   FileReader reader;
+  FileChangeWatch watch;  // declared before `states`: outlives their watches
   BlockDeviceNames devices;
   HostReader host;
   uint64_t user_hz;
@@ -159,9 +168,14 @@ void Sampler::Impl::AnnotateIdentities(Snapshot& snap) {
       }
     }
     if (!id.start_time_seconds && st != nullptr) {
-      if (!st->start_time_probed && !c.pids.empty()) {
-        st->start_time_probed = true;
-        st->start_time_seconds = ProbeStartTime(c.pids, snap.host);
+      st->start_time_wanted = false;
+      if (!st->start_time_probed) {
+        if (c.pids.empty()) {
+          st->start_time_wanted = true;
+        } else {
+          st->start_time_probed = true;
+          st->start_time_seconds = ProbeStartTime(c.pids, snap.host);
+        }
       }
       id.start_time_seconds = st->start_time_seconds;
     }
@@ -204,6 +218,9 @@ SnapshotPtr Sampler::Collect() {
   }
   snap->host.cgroup_mode = s.layout.mode;
   s.host.Read(ctx, snap->host);
+  ctx.host_without_swap = snap->host.swap_total_bytes == 0;
+  s.watch.Poll();
+  ctx.watch = &s.watch;
   // The host's network namespace: init's, or (when init's link is not
   // readable, e.g. in a sandbox) berth's own, which is the host's for a
   // berth on the host or in a --network host container.
@@ -238,14 +255,22 @@ SnapshotPtr Sampler::Collect() {
     ctx.refresh_limits =
         !st->limits_read_at || now - *st->limits_read_at >= s.options.limits_refresh;
     if (ctx.refresh_limits) st->limits_read_at = now;
-    if (!st->Read(ctx, c)) {
+    // The process list is re-checked with the limits, and read when a
+    // process must be chosen for net/dev or probed for the start time.
+    ctx.read_pids = ctx.refresh_limits || st->net.pid() == 0 || st->start_time_wanted;
+    bool present = st->Read(ctx, c);
+    if (present && !st->net.Read(ctx.read_pids ? &c.pids : nullptr, host_netns, ctx, c)) {
+      ctx.read_pids = true;
+      present = st->ReadProcesses(ctx, c);
+      if (present) st->net.Read(&c.pids, host_netns, ctx, c);
+    }
+    if (!present) {
       // Vanished mid-read: drop it; its descriptors (net/dev too) close now.
       const std::string id = ref.id;
       snap->containers.pop_back();
       s.states.erase(id);
       continue;
     }
-    st->net.Read(c.pids, host_netns, ctx, c);
   }
   std::erase_if(s.states, [&](const auto& kv) { return kv.second->generation != generation; });
   std::sort(snap->containers.begin(), snap->containers.end(),

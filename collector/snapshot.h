@@ -153,6 +153,7 @@ struct HostFacts {
   std::optional<uint64_t> cpu_idle_ns;
   std::optional<uint64_t> mem_total_bytes;     // /proc/meminfo MemTotal
   std::optional<uint64_t> mem_available_bytes;  // /proc/meminfo MemAvailable
+  std::optional<uint64_t> swap_total_bytes;     // /proc/meminfo SwapTotal
   std::optional<double> boot_time_seconds;     // /proc/stat btime
   std::string kernel_release;                  // /proc/sys/kernel/osrelease
   std::string hostname;                        // /proc/sys/kernel/hostname

@@ -79,11 +79,16 @@ TEST(ParseMemInfoTest, Table) {
     bool ok;
     uint64_t total = 0;
     std::optional<uint64_t> available;
+    std::optional<uint64_t> swap_total;
   } cases[] = {
       {"real file",
        "MemTotal:       24683620 kB\nMemFree:        23896472 kB\n"
-       "MemAvailable:   24339164 kB\nBuffers:           22804 kB\nHugePages_Total:       0\n",
-       true, 24683620ull * 1024, 24339164ull * 1024},
+       "MemAvailable:   24339164 kB\nBuffers:           22804 kB\nSwapTotal:             0 kB\n"
+       "SwapFree:              0 kB\nHugePages_Total:       0\n",
+       true, 24683620ull * 1024, 24339164ull * 1024, 0},
+      {"with swap", "MemTotal: 20 kB\nMemAvailable: 10 kB\nSwapTotal: 4 kB\n", true, 20480, 10240,
+       4096},
+      {"malformed SwapTotal", "MemTotal: 20 kB\nSwapTotal: x kB\n", false},
       {"before 3.14: no MemAvailable", "MemTotal:        2048000 kB\nMemFree:  1000 kB\n", true,
        2048000ull * 1024, std::nullopt},
       {"MemAvailable first", "MemAvailable: 10 kB\nMemTotal: 20 kB\n", true, 20480, 10240},
@@ -103,6 +108,7 @@ TEST(ParseMemInfoTest, Table) {
     if (!c.ok) continue;
     EXPECT_EQ(got->mem_total_bytes, c.total);
     EXPECT_EQ(got->mem_available_bytes, c.available);
+    EXPECT_EQ(got->swap_total_bytes, c.swap_total);
   }
 }
 

@@ -57,9 +57,10 @@ TEST(VanishTest, ContainerAppearingBetweenCollectionsIsPickedUp) {
   EXPECT_EQ(s->Find(kNew)->memory.usage_bytes, 4096u);
 }
 
-TEST(VanishTest, ProcessExitReResolvesTheNetworkPid) {
+TEST(VanishTest, ProcessExitReResolvesTheNetworkPidWhenTheListIsChecked) {
   TempTree t("v2-docker-systemd");
-  Sampler sampler(SamplerOptions{t.path(), false, true});
+  // limits_refresh 0: the process list is re-checked on every collection.
+  Sampler sampler(SamplerOptions{t.path(), false, true, std::chrono::milliseconds(0)});
   SnapshotPtr first = sampler.Collect();
   EXPECT_EQ(t.OpenFdsUnder("proc/4123/net/dev"), 1);
   // 4123 exits: it leaves cgroup.procs and /proc.
@@ -74,6 +75,54 @@ TEST(VanishTest, ProcessExitReResolvesTheNetworkPid) {
   EXPECT_EQ(web->net_interfaces[0].rx_bytes, 1500000u);
   EXPECT_EQ(t.OpenFdsUnder("proc/4123"), 0);
   EXPECT_EQ(t.OpenFdsUnder("proc/4150/net/dev"), 1);
+}
+
+TEST(VanishTest, BetweenListChecksTheKeptNetDevIsReadWithoutTheList) {
+  TempTree t("v2-docker-systemd");
+  Sampler sampler(SamplerOptions{t.path(), false, true, std::chrono::hours(1)});
+  SnapshotPtr first = sampler.Collect();
+  ASSERT_THAT(first->Find(kWeb)->pids, ElementsAre(4123, 4150));
+  // The list is not read again: an unreadable cgroup.procs goes unnoticed,
+  // and the kept net/dev (a namespace outlives the process that opened it)
+  // still gives the figures.
+  t.Write(WebDir() + "/cgroup.procs", "garbage\n");
+  SnapshotPtr second = sampler.Collect();
+  const ContainerStats* web = second->Find(kWeb);
+  ASSERT_NE(web, nullptr);
+  EXPECT_TRUE(web->pids.empty());
+  EXPECT_EQ(web->network_mode, NetworkMode::kOwn);
+  ASSERT_EQ(web->net_interfaces.size(), 2u);
+  EXPECT_EQ(second->errors.count("cgroup"), 0u);
+  EXPECT_EQ(t.OpenFdsUnder("proc/4123/net/dev"), 1);
+}
+
+TEST(VanishTest, NetDevThatStopsOpeningReadsTheListInTheSameCollection) {
+  TempTree t("v2-docker-systemd");
+  // Open-per-read: net/dev of the exited process no longer opens.
+  Sampler sampler(SamplerOptions{t.path(), false, false, std::chrono::hours(1)});
+  ASSERT_EQ(sampler.Collect()->Find(kWeb)->network_mode, NetworkMode::kOwn);
+  t.Write(WebDir() + "/cgroup.procs", "4150\n");
+  t.Remove("proc/4123");
+  SnapshotPtr second = sampler.Collect();
+  const ContainerStats* web = second->Find(kWeb);
+  ASSERT_NE(web, nullptr);
+  EXPECT_THAT(web->pids, ElementsAre(4150));
+  EXPECT_EQ(web->network_mode, NetworkMode::kOwn);
+  ASSERT_EQ(web->net_interfaces.size(), 2u);
+  EXPECT_EQ(web->net_interfaces[0].rx_bytes, 1500000u);
+}
+
+TEST(VanishTest, MemoryEventsChangeIsSeenByTheNextCollection) {
+  // memory.events is re-read only when inotify reports it modified.
+  TempTree t("v2-docker-systemd");
+  Sampler sampler(SamplerOptions{t.path(), false, true, std::chrono::hours(1)});
+  ASSERT_EQ(sampler.Collect()->Find(kWeb)->memory.events.oom_kill, 1u);
+  EXPECT_EQ(sampler.Collect()->Find(kWeb)->memory.events.oom_kill, 1u);
+  t.Write(WebDir() + "/memory.events", "low 0\nhigh 0\nmax 9\noom 3\noom_kill 3\n");
+  SnapshotPtr s = sampler.Collect();
+  EXPECT_EQ(s->Find(kWeb)->memory.events.oom_kill, 3u);
+  EXPECT_EQ(s->Find(kWeb)->memory.events.max, 9u);
+  EXPECT_EQ(sampler.Collect()->Find(kWeb)->memory.events.oom_kill, 3u);
 }
 
 TEST(VanishTest, ProcessGoneFromProcButListedFallsBackToTheNext) {

@@ -1,0 +1,45 @@
+// FileChangeWatch: tells which watched files changed since the last Poll(),
+// with one inotify descriptor for all of them, so a file that changes rarely
+// (cgroup v2 memory.events: "a value change in this file generates a file
+// modified event") need not be re-read on every collection.
+//
+// Promise: after Poll(), Changed(w) is true for every watch that saw a
+// modification, attribute change, deletion or move since the previous Poll(),
+// and for every watch when the kernel's event queue overflowed. A watch whose
+// file is gone (IN_IGNORED) stays "changed" until removed, so its owner keeps
+// reading the file and notices. Add() returns -1 when inotify is unavailable
+// or its limits are reached: the caller then reads every time.
+//
+// Ownership: owns the inotify descriptor. Thread-safety: none.
+#ifndef BERTH_COLLECTOR_FILE_CHANGE_WATCH_H_
+#define BERTH_COLLECTOR_FILE_CHANGE_WATCH_H_
+
+#include <string>
+#include <unordered_set>
+
+namespace berth::collector {
+
+class FileChangeWatch {
+ public:
+  FileChangeWatch();
+  ~FileChangeWatch();
+  FileChangeWatch(const FileChangeWatch&) = delete;
+  FileChangeWatch& operator=(const FileChangeWatch&) = delete;
+
+  // A watch on `path`; -1 when none could be set up.
+  int Add(const std::string& path);
+  void Remove(int watch);
+  // Drains the pending events (non-blocking).
+  void Poll();
+  bool Changed(int watch) const;
+
+ private:
+  int fd_ = -1;
+  bool overflowed_ = false;
+  std::unordered_set<int> changed_;
+  std::unordered_set<int> gone_;
+};
+
+}  // namespace berth::collector
+
+#endif  // BERTH_COLLECTOR_FILE_CHANGE_WATCH_H_
