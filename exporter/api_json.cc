@@ -55,6 +55,8 @@ json ContainerJson(const collector::ContainerStats& c, const collector::Containe
     out["kubernetes"] = nullptr;
   }
   out["started_at"] = Value(id.start_time_seconds);
+  out["restart_count"] = Value(id.restart_count);
+  out["health_status"] = id.health_status.empty() ? json(nullptr) : json(id.health_status);
 
   json cpus = nullptr;
   if (c.cpu_limits.quota_us && *c.cpu_limits.quota_us != kUnlimited && c.cpu_limits.period_us &&

@@ -18,6 +18,9 @@
 //     "labels": {…},                            // runtime labels
 //     "kubernetes": {"namespace","pod","container","pod_uid","qos_class"} | null,
 //     "started_at": unix seconds | null,
+//     "restart_count": integer | null,         // restarts by the restart policy (Docker,
+//                                               // Podman ≥ 4.4); null when the runtime does not say
+//     "health_status": "starting" | "healthy" | "unhealthy" | null,  // null: no healthcheck
 //     "limits": {"cpu_quota_us", "cpu_period_us", "cpus", "cpu_shares", "cpu_weight",
 //                "memory_bytes", "memory_swap_bytes", "memory_reservation_bytes", "pids"},
 //     "counters": {"cpu_usage_ns", "cpu_user_ns", "cpu_system_ns", "cpu_periods",

@@ -8,7 +8,8 @@
 //   network    container_network_*{interface}
 //   pressure   container_pressure_* (PSI)
 //   processes  container_processes, container_threads, container_threads_max
-//   info       berth_container_info
+//   info       berth_container_info, berth_container_restarts,
+//              berth_container_health_status
 //   machine    machine_cpu_cores, machine_memory_bytes
 //   process    process_* (berth's own process)
 // container_last_seen, container_start_time_seconds and the berth_* self

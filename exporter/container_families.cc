@@ -387,6 +387,24 @@ constexpr std::array kFamilies = {
                       s.Add({{"runtime", collector::RuntimeName(c.identity.runtime)}},
                             uint64_t{1});
                     }},
+    ContainerFamily{"berth_container_restarts",
+                    "Restarts of the container by its restart policy (the runtime's restart "
+                    "count; Docker, Podman).",
+                    kGauge, Group::kInfo,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      if (c.identity.restart_count && *c.identity.restart_count >= 0) {
+                        s.Add({}, static_cast<uint64_t>(*c.identity.restart_count));
+                      }
+                    }},
+    ContainerFamily{"berth_container_health_status",
+                    "Healthcheck status of the container (value 1): starting, healthy or "
+                    "unhealthy; absent without a healthcheck.",
+                    kGauge, Group::kInfo,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      if (!c.identity.health_status.empty()) {
+                        s.Add({{"status", c.identity.health_status}}, uint64_t{1});
+                      }
+                    }},
 };
 
 // Writes samples straight into the exposition buffer.

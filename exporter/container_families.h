@@ -10,6 +10,11 @@
 // container for Kubernetes containers; plus container_label_<key> for each
 // --collector.label-allowlist key the container carries. Absent figures emit
 // no sample; a family with no sample at all is left out entirely.
+// berth's own container families (no cAdvisor equivalent): berth_container_info
+// {runtime} 1, berth_container_restarts (restart count, where the runtime
+// gives one) and berth_container_health_status{status} 1 (only for containers
+// with a healthcheck; status "starting", "healthy" or "unhealthy"). Health is a
+// series of its own so that a status change never splits the other series.
 //
 // Pure functions of the Snapshot; thread-safe.
 #ifndef BERTH_EXPORTER_CONTAINER_FAMILIES_H_

@@ -93,6 +93,23 @@ TEST(StatsOutputTest, RawJsonHasNumbersAndNulls) {
   EXPECT_EQ(j["rates"]["memory_limit_bytes"], kMemTotal);
   EXPECT_TRUE(j["counters"]["net_rx_bytes"].is_null());  // host network: not its own
   EXPECT_EQ(j["counters"]["pids"], 1);
+  EXPECT_TRUE(j["restart_count"].is_null());
+  EXPECT_TRUE(j["health_status"].is_null());
+}
+
+TEST(StatsOutputTest, RawJsonCarriesRestartsAndHealth) {
+  TwoSamples s;
+  for (auto& c : s.cur.containers) {
+    if (c.identity.name != "idle") continue;
+    c.identity.restart_count = 3;
+    c.identity.health_status = "unhealthy";
+  }
+  std::string error;
+  auto out = StatsOutput::Make("json-raw", false, &error);
+  ASSERT_TRUE(out) << error;
+  auto j = nlohmann::json::parse(out->Render(&s.prev, s.cur, false, {"idle"}));
+  EXPECT_EQ(j["restart_count"], 3);
+  EXPECT_EQ(j["health_status"], "unhealthy");
 }
 
 TEST(StatsOutputTest, FirstSampleAndUnknownFiguresPrintDashes) {

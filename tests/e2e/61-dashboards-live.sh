@@ -11,8 +11,13 @@
 #   - ContainerMemoryNearLimit (warning) is active for container `full` and
 #     ContainerOOMKilled for container `oom` (pending or firing: the near-limit
 #     alert has a 5 minute `for`, the test runs ~1 minute), and
-#     ContainerRestarting for `flappy`, restarted three times (the restart
-#     rule derives restarts from container_start_time_seconds).
+#     ContainerRestarting for `flappy`, restarted three times, with
+#     berth:container_restarts:changes1h{name="flappy"} exactly 3 (the restart
+#     rule derives restarts from container_start_time_seconds). Prometheus
+#     applies a new scrape target only on its 5 s discovery tick, so the script
+#     waits until Prometheus holds flappy's first start time before the first
+#     restart, and after each restart until it holds the new one (a start
+#     time Prometheus never scraped cannot count as a change).
 # A fake Kubernetes pod (a container under kubepods/besteffort/pod<uid> plus
 # the kubelet's /var/log/pods layout) feeds the Kubernetes dashboard. While
 # berth does not yet put namespace/pod/container on it, Prometheus adds them by
@@ -54,6 +59,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The value of an instant query's first series, empty if none.
+prom_value() {  # QUERY
+  curl -fsS "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode "query=$1" 2>/dev/null |
+    "$PY" -c 'import json, sys
+r = json.load(sys.stdin)["data"]["result"]
+print(r[0]["value"][1] if r else "")' 2>/dev/null
+}
+# Waits until Prometheus holds a start time of flappy other than OLD; prints it.
+flappy_start_after() {  # OLD SECONDS
+  local i v
+  for i in $(seq 1 $(($2 * 5))); do
+    v=$(prom_value 'container_start_time_seconds{name="flappy"}')
+    [ -n "$v" ] && [ "$v" != "$1" ] && { echo "$v"; return 0; }
+    sleep 0.2
+  done
+  return 1
+}
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_http() {  # URL SECONDS
   local i
@@ -158,8 +180,19 @@ vars=(--var __rate_interval=10s --var __range=1m --var __interval=2s --var name=
 dashboards=("$D"/grafana/*.json)
 
 start=$SECONDS
-for _ in 1 2 3; do sleep 4; docker restart -t 0 flappy >/dev/null; done
-sleep 48   # "for a minute" (issue 6); everything is normally there after ~20 s
+# flappy: three restarts, each start time scraped by Prometheus (see top).
+flappy_start=$(flappy_start_after none 30) ||
+  { echo "FAIL: Prometheus has no container_start_time_seconds{name=\"flappy\"} after 30 s"; exit 1; }
+first_scrape=$((SECONDS - start))
+for i in 1 2 3; do
+  docker restart -t 0 flappy >/dev/null || { echo "FAIL: docker restart flappy"; exit 1; }
+  flappy_start=$(flappy_start_after "$flappy_start" 20) ||
+    { echo "FAIL: restart $i of flappy: no new container_start_time_seconds in Prometheus after 20 s"; exit 1; }
+done
+echo "flappy: first start time in Prometheus ${first_scrape} s after it was ready;" \
+  "3 restarts, each new start time scraped, done after $((SECONDS - start)) s"
+# "for a minute" (issue 6); everything is normally there after ~20 s
+[ $((SECONDS - start)) -lt 60 ] && sleep $((60 - (SECONDS - start)))
 result=1
 while :; do
   curl -fsS "http://127.0.0.1:$berth_port/metrics" >"$tmp/metrics.prom" 2>/dev/null
@@ -177,20 +210,21 @@ while :; do
     --prometheus "http://127.0.0.1:$prom_port" --check-rule-health \
     --expect-alert 'ContainerMemoryNearLimit{name=full,severity=warning}' \
     --expect-alert 'ContainerOOMKilled{name=oom}' \
+    --expect-alert 'ContainerRestarting{name=flappy}' \
     "${run[@]}" >"$tmp/check.out" 2>&1
   result=$?
-  # ContainerRestarting{name=flappy}: reported, not asserted. It fires when
-  # the same restarts are made by hand against one container (changes() = 3,
-  # checked 2026-11-22), but not reliably inside this script since the
-  # metadata providers changed; open in the issue 6 note.
-  curl -fsS "http://127.0.0.1:$prom_port/api/v1/query" \
-    --data-urlencode 'query=berth:container_restarts:changes1h{name="flappy"}' 2>/dev/null |
-    sed 's/^/flappy restarts (not asserted): /' >"$tmp/flappy.out"; echo >>"$tmp/flappy.out"
+  restarts=$(prom_value 'berth:container_restarts:changes1h{name="flappy"}')
+  if [ "$restarts" = 3 ]; then
+    echo "flappy: berth:container_restarts:changes1h = 3" >"$tmp/flappy.out"
+  else
+    echo "FAIL flappy: berth:container_restarts:changes1h = '$restarts', want 3" >"$tmp/flappy.out"
+    result=1
+  fi
   [ "$result" -eq 0 ] && break
   [ $((SECONDS - start)) -ge 110 ] && break
   sleep 10
 done
-cat "$tmp/check.out"; cat "$tmp/flappy.out" 2>/dev/null
+cat "$tmp/check.out" "$tmp/flappy.out"
 if [ ${#run[@]} -eq ${#dashboards[@]} ]; then
   echo "berth-kubernetes.json checked; namespace/pod/container labels: $k8s_labels"
 else

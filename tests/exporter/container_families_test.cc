@@ -135,6 +135,32 @@ TEST_F(OneContainerTest, InfoSeriesCarriesRuntime) {
   EXPECT_EQ(Render(*snapshot_, options).find("berth_container_info"), std::string::npos);
 }
 
+TEST_F(OneContainerTest, RestartsAndHealthOnlyWhenTheRuntimeSays) {
+  const std::string none = Render(*snapshot_);
+  EXPECT_EQ(none.find("berth_container_restarts"), std::string::npos);
+  EXPECT_EQ(none.find("berth_container_health_status"), std::string::npos);
+  c().identity.restart_count = 4;
+  c().identity.health_status = "unhealthy";
+  const std::string out = Render(*snapshot_);
+  EXPECT_TRUE(HasLine(out, "# TYPE berth_container_restarts gauge"));
+  EXPECT_TRUE(HasLine(out, "berth_container_restarts{" + Labels(c()) + "} 4"));
+  EXPECT_TRUE(HasLine(out, "berth_container_health_status{" + Labels(c()) +
+                               ",status=\"unhealthy\"} 1"));
+  // No healthcheck: no health series, the restart count stays.
+  c().identity.health_status.clear();
+  c().identity.restart_count = 0;
+  const std::string plain = Render(*snapshot_);
+  EXPECT_EQ(plain.find("berth_container_health_status"), std::string::npos);
+  EXPECT_TRUE(HasLine(plain, "berth_container_restarts{" + Labels(c()) + "} 0"));
+  // Switched off with the info group.
+  FamilyOptions options;
+  options.disabled.set(static_cast<size_t>(Group::kInfo));
+  c().identity.health_status = "healthy";
+  const std::string off = Render(*snapshot_, options);
+  EXPECT_EQ(off.find("berth_container_restarts"), std::string::npos);
+  EXPECT_EQ(off.find("berth_container_health_status"), std::string::npos);
+}
+
 TEST_F(OneContainerTest, LastSeenIsSnapshotWallTime) {
   EXPECT_TRUE(HasLine(Render(*snapshot_), "container_last_seen{" + Labels(c()) + "} 1767225600"));
 }

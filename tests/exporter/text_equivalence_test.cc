@@ -130,6 +130,13 @@ TEST(ContainerFamiliesTextTest, ByteIdenticalToTextSerializer) {
   sparse.block_devices.clear();
   sparse.identity.start_time_seconds.reset();
   sparse.identity.labels.clear();
+  // Restart counts and health statuses (set on some containers only).
+  for (size_t i = 0; i < snapshot->containers.size(); i += 2) {
+    auto& identity = snapshot->containers[i].identity;
+    identity.restart_count = static_cast<int64_t>(i % 5);
+    static const char* const kHealth[] = {"", "starting", "healthy", "unhealthy"};
+    identity.health_status = kHealth[(i / 2) % 4];
+  }
 
   for (const FamilyOptions& options : {FamilyOptions{}, AllowCompose()}) {
     std::string direct;
