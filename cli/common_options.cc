@@ -1,5 +1,8 @@
 #include "cli/common_options.h"
 
+#include <chrono>
+#include <map>
+
 #include "collector/crio_metadata.h"
 #include "collector/docker_metadata.h"
 #include "collector/kubelet_metadata.h"
@@ -7,6 +10,27 @@
 #include "collector/podman_metadata.h"
 
 namespace berth::cli {
+namespace {
+
+// A duration flag with a unit ("1s", "250ms"), stored in milliseconds.
+void AddTimeoutOption(CLI::App* cmd, const std::string& name, double* ms,
+                      const std::string& help) {
+  CLI::Validator units = CLI::AsNumberWithUnit(
+      std::map<std::string, double>{{"ms", 1}, {"s", 1000}},
+      static_cast<CLI::AsNumberWithUnit::Options>(CLI::AsNumberWithUnit::CASE_SENSITIVE |
+                                                  CLI::AsNumberWithUnit::UNIT_REQUIRED));
+  cmd->add_option(name, *ms, help + " (10ms to 60s, e.g. 1s, 500ms)")
+      ->transform(units.description(""))
+      ->check(CLI::Range(10.0, 60000.0).description(""))
+      ->type_name("DURATION")
+      ->default_str(std::to_string(static_cast<long>(*ms)) + "ms");
+}
+
+std::chrono::milliseconds Millis(double ms) {
+  return std::chrono::milliseconds(static_cast<long>(ms + 0.5));
+}
+
+}  // namespace
 
 void AddCommonOptions(CLI::App* cmd, CommonOptions* options) {
   cmd->add_option("--path.rootfs", options->rootfs,
@@ -25,6 +49,15 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* options) {
                   "CRI-O socket for names and Kubernetes labels; asked only when CRI-O "
                   "containers exist")
       ->capture_default_str();
+  AddTimeoutOption(cmd, "--docker.timeout", &options->docker_timeout_ms,
+                   "Docker Engine API: bound on the requests of one sample (the list and "
+                   "inspects share it) and on each lookup after an event; past it the "
+                   "containers keep their last names (by id at first) and the socket is "
+                   "retried with backoff");
+  AddTimeoutOption(cmd, "--podman.timeout", &options->podman_timeout_ms,
+                   "Podman libpod API: bound on the container list of one sample");
+  AddTimeoutOption(cmd, "--crio.timeout", &options->crio_timeout_ms,
+                   "CRI-O API: bound on the lookups of one sample");
   cmd->add_flag("--all-cgroups", options->all_cgroups,
                 "Report every cgroup (like systemd-cgtop), not only containers");
 }
@@ -45,16 +78,19 @@ std::unique_ptr<collector::Sampler> MakeSampler(const CommonOptions& options,
   if (!options.docker_socket.empty()) {
     collector::DockerOptions docker;
     docker.socket_path = options.docker_socket;
+    docker.total_timeout = Millis(options.docker_timeout_ms);
     sampler->AddMetadataProvider(collector::MakeDockerMetadata(docker));
   }
   if (!options.podman_socket.empty()) {
     collector::PodmanOptions podman;
     podman.socket_path = options.podman_socket;
+    podman.total_timeout = Millis(options.podman_timeout_ms);
     sampler->AddMetadataProvider(collector::MakePodmanMetadata(podman));
   }
   if (!options.crio_socket.empty()) {
     collector::CrioOptions crio;
     crio.socket_path = options.crio_socket;
+    crio.total_timeout = Millis(options.crio_timeout_ms);
     sampler->AddMetadataProvider(collector::MakeCrioMetadata(crio));
   }
   collector::KubeletOptions kubelet;

@@ -17,11 +17,16 @@ struct CommonOptions {
   std::string docker_socket = "/var/run/docker.sock";
   std::string podman_socket = "/run/podman/podman.sock";
   std::string crio_socket = "/var/run/crio/crio.sock";
+  // Bound on the runtime API calls of one sample (--docker.timeout …), in ms.
+  double docker_timeout_ms = 1000;
+  double podman_timeout_ms = 1000;
+  double crio_timeout_ms = 1000;
   bool all_cgroups = false;
 };
 
-// Registers --path.rootfs, --docker.socket, --podman.socket, --crio.socket
-// and --all-cgroups on `cmd`.
+// Registers --path.rootfs, --docker.socket, --podman.socket, --crio.socket,
+// --docker.timeout, --podman.timeout, --crio.timeout and --all-cgroups on
+// `cmd`. Timeouts take a unit: "1s", "500ms" (10 ms to 60 s).
 void AddCommonOptions(CLI::App* cmd, CommonOptions* options);
 
 // A Sampler over options.rootfs with the metadata providers attached, in this
