@@ -8,8 +8,13 @@
 namespace berth::collector {
 namespace {
 
+// The identities whose names this provider answers for: Docker's. Podman's
+// containers have their own provider (a Docker socket that is Podman's
+// compatible one still names them, by id, but their absence from a Docker
+// list is no reason to list again, and a missing Docker socket is no error
+// for them).
 bool WantsDocker(const ContainerIdentity& identity) {
-  return identity.runtime == Runtime::kDocker || identity.runtime == Runtime::kPodman;
+  return identity.runtime == Runtime::kDocker;
 }
 
 // Engine error 400 for a client version below the daemon's minimum:
@@ -154,6 +159,10 @@ std::optional<DockerMetadata::Failure> DockerMetadata::Negotiate(
     auto info = ParseDockerVersion(response.body);
     if (!info) return Failure{State::kBadResponse, "GET /version: not an Engine API answer"};
     engine_version_ = info->engine_version;
+    {
+      std::lock_guard lock(mutex_);
+      engine_is_podman_ = info->podman;
+    }
     chosen = std::min(info->api_version, options_.max_api_version);
     if (info->min_api_version && *info->min_api_version > *chosen) {
       return Failure{State::kVersion, "the Docker Engine " + info->engine_version +
@@ -389,7 +398,7 @@ std::vector<ContainerIdentity> DockerMetadata::KnownWithoutCgroup(
     identity.id = id;
     identity.name = entry.summary.name.empty() ? ShortId(id) : entry.summary.name;
     identity.image = entry.summary.image;
-    identity.runtime = Runtime::kDocker;
+    identity.runtime = engine_is_podman_ ? Runtime::kPodman : Runtime::kDocker;
     identity.labels = entry.summary.labels;
     if (entry.details) {
       identity.start_time_seconds = entry.details->started_at_seconds;

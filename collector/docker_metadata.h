@@ -23,9 +23,15 @@
 // backoff when the daemon restarts; until a list has been taken after a
 // (re)connect, Annotate() lists as above.
 //
+// Podman: only Docker containers (Runtime::kDocker) are asked for; Podman's
+// containers have their own provider (PodmanMetadata), so on a host with both
+// engines they neither trigger Docker lists nor count as Docker errors. A
+// Docker socket that is Podman's compatible one (podman-docker) still names
+// the containers it lists, whatever their runtime, and the stopped ones it
+// reports are marked Runtime::kPodman (GET /version names a "Podman Engine").
+//
 // Errors: a missing, dead, hung or confused socket is not an error for the
-// figures. When no identity is a Docker or Podman container (Podman's
-// docker-compatible socket answers the same calls), a missing socket is not
+// figures. When no identity is a Docker container, a missing socket is not
 // reported at all. Otherwise the identities keep what the cache last knew
 // (nothing at first: the Sampler then shows the short id), so a daemon
 // restart does not rename series; a warning says once on stderr (spdlog) why
@@ -140,6 +146,7 @@ class DockerMetadata : public MetadataProvider {
   std::map<std::string, Entry> entries_;  // by id
   std::string last_error_;
   std::optional<ApiVersion> api_version_;
+  bool engine_is_podman_ = false;  // the socket is Podman's Docker-compatible API
   std::string events_prefix_;  // prefix_ for the event thread
   bool events_connected_ = false;
   uint64_t events_generation_ = 0;  // bumped at each (re)connect

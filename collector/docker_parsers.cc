@@ -94,6 +94,14 @@ std::optional<DockerVersionInfo> ParseDockerVersion(std::string_view body) {
   info.api_version = *api;
   info.min_api_version = ParseApiVersion(JsonStringField(doc, "MinAPIVersion"));
   info.engine_version = JsonStringField(doc, "Version");
+  if (auto components = doc.find("Components");
+      components != doc.end() && components->is_array()) {
+    for (const json& component : *components) {
+      if (component.is_object() && JsonStringField(component, "Name") == "Podman Engine") {
+        info.podman = true;
+      }
+    }
+  }
   return info;
 }
 

@@ -33,6 +33,9 @@ struct DockerVersionInfo {
   ApiVersion api_version;                     // "ApiVersion" (required)
   std::optional<ApiVersion> min_api_version;  // "MinAPIVersion" (absent before 1.25)
   std::string engine_version;                 // "Version", e.g. "20.10.24+dfsg1"
+  // Podman's Docker-compatible API answers too: "Components" names a
+  // "Podman Engine" (its containers are Podman's, not Docker's).
+  bool podman = false;
 };
 std::optional<DockerVersionInfo> ParseDockerVersion(std::string_view body);
 

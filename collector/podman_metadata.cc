@@ -77,12 +77,24 @@ int PodmanMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
   }
   if (podman.empty()) return 0;
   const auto now = Clock::now();
+  // Unknown: neither listed nor missing from the last list (a container of
+  // another Podman, e.g. a rootless user's under a rootful socket, would
+  // otherwise cost a list every sample).
   const bool unknown = std::any_of(podman.begin(), podman.end(), [&](ContainerIdentity* i) {
-    return !cache_.contains(i->id);
+    return !cache_.contains(i->id) && !missed_.contains(i->id);
   });
   const bool stale = !listed_ || now - listed_at_ >= options_.refresh_interval;
   int errors = 0;
-  if ((unknown || stale) && health_.ShouldTry(now) && !List(now)) errors = 1;
+  if ((unknown || stale) && health_.ShouldTry(now)) {
+    if (List(now)) {
+      missed_.clear();
+      for (ContainerIdentity* identity : podman) {
+        if (!cache_.contains(identity->id)) missed_.insert(identity->id);
+      }
+    } else {
+      errors = 1;
+    }
+  }
   for (ContainerIdentity* identity : podman) {
     if (auto it = cache_.find(identity->id); it != cache_.end()) Apply(it->second, *identity);
   }

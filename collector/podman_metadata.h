@@ -2,8 +2,10 @@
 // libpod REST API on Podman's socket (`podman system service`, or the
 // podman.socket systemd unit): one GET /v4.0.0/libpod/containers/json?all=true
 // per Annotate() at most, bounded by options.total_timeout, taken only when a
-// Podman container (Runtime::kPodman) is not known yet or the last list is
-// older than options.refresh_interval (renames show within that interval).
+// Podman container (Runtime::kPodman) is new since the last list or that list
+// is older than options.refresh_interval (renames show within that interval).
+// A container the last list did not hold (another Podman's: a rootless user's
+// under the rootful socket) waits for the refresh interval, not every sample.
 //
 // Rootful Podman listens on /run/podman/podman.sock (the default). Rootless
 // Podman has one socket per user, /run/user/<uid>/podman/podman.sock (start it
@@ -29,6 +31,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "collector/docker_client.h"
@@ -70,6 +73,8 @@ class PodmanMetadata : public MetadataProvider {
   DockerClient client_;
   SourceHealth health_;
   std::unordered_map<std::string, PodmanContainer> cache_;  // by id
+  // Podman ids asked about that the last list did not hold (another Podman's).
+  std::unordered_set<std::string> missed_;
   Clock::time_point listed_at_{};
   bool listed_ = false;
 };

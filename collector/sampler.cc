@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
@@ -146,8 +147,13 @@ void Sampler::Impl::AnnotateIdentities(Snapshot& snap) {
     std::vector<std::string> seen_ids;
     seen_ids.reserve(snap.containers.size());
     for (const auto& c : snap.containers) seen_ids.push_back(c.identity.id);
+    // Two providers may know the same container (a Docker socket that is
+    // Podman's compatible API, and Podman's own): the earlier provider's
+    // entry wins, as for names.
+    std::unordered_set<std::string> stopped_ids;
     for (auto& provider : providers) {
       for (auto& stopped : provider->KnownWithoutCgroup(seen_ids)) {
+        if (!stopped_ids.insert(stopped.id).second) continue;
         snap.stopped.push_back(std::move(stopped));
       }
     }

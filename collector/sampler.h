@@ -39,6 +39,8 @@ class Sampler {
   Sampler(const Sampler&) = delete;
   Sampler& operator=(const Sampler&) = delete;
 
+  // Providers annotate in the order added; a stopped container that two of
+  // them know (Snapshot::stopped) is reported once, as the earlier one says.
   void AddMetadataProvider(std::unique_ptr<MetadataProvider> provider);
 
   SnapshotPtr Collect();

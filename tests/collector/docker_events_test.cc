@@ -219,6 +219,29 @@ TEST(DockerEvents, NewAndRenamedContainersAreNamedWithoutAList) {
   ASSERT_TRUE(Eventually([&] { return docker.KnownWithoutCgroup({kA}).empty(); }));
 }
 
+// On a host with Docker and Podman, the Podman containers (which Docker
+// never lists) do not make every sample list Docker's containers again.
+TEST(DockerEvents, PodmanContainersDoNotTriggerLists) {
+  TestEngine engine;
+  engine.Set(kA, TestEngine::Named("web"));
+  DockerMetadata docker(EventOptions(engine.server().socket_path()));
+  Sync(docker, engine, {kA});
+  const int lists = engine.server().requests("/v1.41/containers/json");
+  for (int i = 0; i < 3; ++i) {
+    ContainerIdentity web, pod;
+    web.id = kA;
+    web.runtime = Runtime::kDocker;
+    pod.id = kB;
+    pod.runtime = Runtime::kPodman;
+    std::vector<ContainerIdentity*> pointers = {&web, &pod};
+    EXPECT_EQ(docker.Annotate(pointers), 0);
+    EXPECT_EQ(web.name, "web");
+    EXPECT_TRUE(pod.name.empty());
+  }
+  EXPECT_EQ(engine.server().requests("/v1.41/containers/json"), lists);
+  EXPECT_EQ(engine.server().requests("/v1.41/containers/" + kB), 0);
+}
+
 TEST(DockerEvents, AnUnknownIdStillTriggersAList) {
   TestEngine engine;
   engine.Set(kA, TestEngine::Named("web"));

@@ -214,6 +214,50 @@ TEST(DockerMetadata, MissingSocketIsNoNewsWithoutDockerContainers) {
   EXPECT_EQ(log.Count(spdlog::level::warn), 0) << log.Text();
 }
 
+// Podman's containers are the Podman provider's: with no Docker socket on a
+// host that runs Podman (the default --docker.socket on a Podman-only host),
+// they are no Docker error and no Docker warning.
+TEST(DockerMetadata, MissingSocketIsNoNewsForPodmanContainers) {
+  LogCapture log;
+  DockerMetadata docker(OptionsFor("/nonexistent/berth-test/docker.sock"));
+  for (int i = 0; i < 3; ++i) {
+    Identities ids({kWebId, kDbId}, Runtime::kPodman);
+    EXPECT_EQ(docker.Annotate(ids.pointers), 0);
+    EXPECT_TRUE(ids.at(0).name.empty());
+  }
+  EXPECT_TRUE(docker.last_error().empty()) << docker.last_error();
+  EXPECT_EQ(log.Count(spdlog::level::warn), 0) << log.Text();
+  // A Docker container among them: now it is news.
+  Identities mixed({kWebId});
+  Identities podman({kDbId}, Runtime::kPodman);
+  mixed.pointers.push_back(podman.pointers[0]);
+  EXPECT_EQ(docker.Annotate(mixed.pointers), 1);
+  EXPECT_EQ(log.Count(spdlog::level::warn), 1) << log.Text();
+}
+
+// A Docker socket that is Podman's compatible API (podman-docker): its
+// containers are named through it, and the stopped ones it reports are
+// Podman's, not Docker's.
+TEST(DockerMetadata, APodmanCompatibleSocketNamesAndMarksPodmanContainers) {
+  auto docker_engine = Engine("1.41", "1.24");
+  FakeUnixHttpServer server([&](const std::string& path) -> FakeResponse {
+    if (path == "/version") {
+      return {200, R"({"Components":[{"Name":"Podman Engine","Version":"4.3.1"}],)"
+                   R"("Version":"4.3.1","ApiVersion":"1.41","MinAPIVersion":"1.24"})"};
+    }
+    return docker_engine(path);
+  });
+  DockerMetadata docker(OptionsFor(server.socket_path()));
+  Identities ids({kWebId, kDbId}, Runtime::kPodman);
+  EXPECT_EQ(docker.Annotate(ids.pointers), 0);
+  EXPECT_EQ(ids.at(0).name, "web");
+  EXPECT_EQ(ids.at(1).name, "db");
+  auto stopped = docker.KnownWithoutCgroup({kWebId, kDbId});
+  ASSERT_EQ(stopped.size(), 1u);
+  EXPECT_EQ(stopped[0].name, "old");
+  EXPECT_EQ(stopped[0].runtime, Runtime::kPodman);
+}
+
 TEST(DockerMetadata, HungSocketReturnsWithinTheTimeout) {
   FakeUnixHttpServer server([](const std::string&) { return Hang(); });
   DockerOptions options = OptionsFor(server.socket_path());

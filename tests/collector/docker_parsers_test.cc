@@ -24,6 +24,14 @@ constexpr char kVersionEngine29[] =
     R"({"Version":"29.0.1","ApiVersion":"1.52","MinAPIVersion":"1.44","Os":"linux",
         "NewFieldFromTheFuture":{"x":[1,2,3]}})";
 
+// Podman 4.3.1's Docker-compatible GET /version (podman system service on
+// Debian 12), shortened.
+constexpr char kVersionPodman[] =
+    R"({"Platform":{"Name":"linux/amd64/debian-12"},"Components":[{"Name":"Podman Engine",
+        "Version":"4.3.1","Details":{"APIVersion":"4.3.1","MinAPIVersion":"4.0.0","Os":"linux"}},
+        {"Name":"Conmon","Version":"conmon version 2.1.6","Details":{}}],"Version":"4.3.1",
+        "ApiVersion":"1.41","MinAPIVersion":"1.24","Os":"linux","Arch":"amd64"})";
+
 TEST(ParseDockerVersion, Table) {
   struct Case {
     const char* name;
@@ -32,10 +40,14 @@ TEST(ParseDockerVersion, Table) {
     ApiVersion api;
     std::optional<ApiVersion> min_api;
     std::string engine;
+    bool podman = false;
   };
   const std::vector<Case> cases = {
       {"debian_1_41", kVersionDebian, true, {1, 41}, ApiVersion{1, 12}, "20.10.24+dfsg1"},
       {"engine29_unknown_fields", kVersionEngine29, true, {1, 52}, ApiVersion{1, 44}, "29.0.1"},
+      {"podman_compat", kVersionPodman, true, {1, 41}, ApiVersion{1, 24}, "4.3.1", true},
+      {"components_not_a_list", R"({"ApiVersion":"1.41","Components":{"Name":"Podman Engine"}})",
+       true, {1, 41}, std::nullopt, ""},
       {"no_min_version_pre_1_25", R"({"Version":"1.12.6","ApiVersion":"1.24"})", true,
        {1, 24}, std::nullopt, "1.12.6"},
       {"missing_api_version", R"({"Version":"20.10"})", false, {}, std::nullopt, ""},
@@ -55,6 +67,7 @@ TEST(ParseDockerVersion, Table) {
     EXPECT_EQ(info->api_version, c.api);
     EXPECT_EQ(info->min_api_version, c.min_api);
     EXPECT_EQ(info->engine_version, c.engine);
+    EXPECT_EQ(info->podman, c.podman);
   }
 }
 

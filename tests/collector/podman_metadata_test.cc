@@ -144,6 +144,29 @@ TEST(PodmanMetadataTest, NamesImageStartTimeFromTheList) {
   EXPECT_EQ(podman.server().requests(kListPath), 1);
 }
 
+// A Podman container this socket does not know (another Podman's: rootless
+// under a rootful socket) is asked for once, not at every sample; a new
+// container still triggers a list at once.
+TEST(PodmanMetadataTest, AContainerTheSocketDoesNotKnowCostsOneList) {
+  FakePodman podman;
+  PodmanMetadata provider(Options(podman.server().socket_path()));
+  const std::string other(64, '9'), fresh(64, '8');
+  for (int i = 0; i < 3; ++i) {
+    ContainerIdentity web = Identity(kWeb), foreign = Identity(other);
+    std::vector<ContainerIdentity*> ids{&web, &foreign};
+    EXPECT_EQ(provider.Annotate(ids), 0);
+    EXPECT_EQ(web.name, "berth-meta-web");
+    EXPECT_TRUE(foreign.name.empty());
+  }
+  EXPECT_EQ(podman.server().requests(kListPath), 1);
+  ContainerIdentity web = Identity(kWeb), foreign = Identity(other), added = Identity(fresh);
+  std::vector<ContainerIdentity*> ids{&web, &foreign, &added};
+  provider.Annotate(ids);
+  EXPECT_EQ(podman.server().requests(kListPath), 2);
+  provider.Annotate(ids);
+  EXPECT_EQ(podman.server().requests(kListPath), 2);
+}
+
 TEST(PodmanMetadataTest, NoPodmanContainersNeverTouchesTheSocket) {
   FakePodman podman;
   PodmanMetadata provider(Options(podman.server().socket_path()));

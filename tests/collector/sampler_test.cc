@@ -122,6 +122,43 @@ TEST(SamplerTest, ProvidersNameContainersAndTheRestFallBackToShortIds) {
   EXPECT_EQ(sampler.error_totals().at("fake"), 4u);
 }
 
+// Reports one stopped container under a given name.
+class StoppedProvider : public MetadataProvider {
+ public:
+  StoppedProvider(std::string id, std::string name, Runtime runtime)
+      : id_(std::move(id)), name_(std::move(name)), runtime_(runtime) {}
+  const char* source() const override { return "stopped"; }
+  int Annotate(std::vector<ContainerIdentity*>&) override { return 0; }
+  std::vector<ContainerIdentity> KnownWithoutCgroup(const std::vector<std::string>&) override {
+    ContainerIdentity stopped;
+    stopped.id = id_;
+    stopped.name = name_;
+    stopped.runtime = runtime_;
+    return {stopped};
+  }
+
+ private:
+  std::string id_, name_;
+  Runtime runtime_;
+};
+
+// A Docker socket that is Podman's compatible API and Podman's own socket
+// know the same stopped container: it is reported once, as the first says.
+TEST(SamplerTest, AStoppedContainerTwoProvidersKnowIsReportedOnce) {
+  SamplerOptions o;
+  o.rootfs = std::string(BERTH_FIXTURES_DIR) + "/v2-docker-systemd";
+  Sampler sampler(o);
+  const std::string shared(64, 'e'), own(64, '1');
+  sampler.AddMetadataProvider(std::make_unique<StoppedProvider>(shared, "compat", Runtime::kPodman));
+  sampler.AddMetadataProvider(std::make_unique<StoppedProvider>(shared, "libpod", Runtime::kPodman));
+  sampler.AddMetadataProvider(std::make_unique<StoppedProvider>(own, "other", Runtime::kDocker));
+  SnapshotPtr s = sampler.Collect();
+  ASSERT_EQ(s->stopped.size(), 2u);
+  EXPECT_EQ(s->stopped[0].id, own);
+  EXPECT_EQ(s->stopped[1].id, shared);
+  EXPECT_EQ(s->stopped[1].name, "compat");
+}
+
 TEST(SamplerTest, RootfsIsExposed) {
   SamplerOptions o;
   o.rootfs = "/some/where/";
