@@ -7,7 +7,9 @@
 // sets limits, moves child processes with known load into them (CPU burned,
 // MiB touched, bytes written with O_DIRECT, processes forked, an OOM), reads
 // everything back through berth::collector::Sampler (rootfs "/") and checks
-// the figures against what the load did. Prints one PASS/FAIL line per check.
+// the figures against what the load did (and that an unchanged memory.events
+// is seen to change through the kernel's file-modified notification). Prints
+// one PASS/FAIL line per check.
 //
 // DESTRUCTIVE: it writes raw to --disk (refused when the device is mounted
 // or used as swap) and creates cgroups under /sys/fs/cgroup; it removes its
@@ -23,6 +25,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -191,6 +195,11 @@ class Probe {
   Checker check_;
   collector::Sampler sampler_{collector::SamplerOptions{
       .rootfs = "/", .all_cgroups = false, .keep_fds = true, .limits_refresh = {}}};
+  // Re-reads memory.events only when inotify reports a change (no periodic
+  // re-read within the probe's run): proves the kernel's notification.
+  collector::Sampler watching_sampler_{collector::SamplerOptions{
+      .rootfs = "/", .all_cgroups = false, .keep_fds = true,
+      .limits_refresh = std::chrono::hours(1)}};
   Container cpu_ = SystemdContainer("cpu");
   Container io_ = SystemdContainer("io");
   Container oom_ = SystemdContainer("oom");
@@ -373,6 +382,25 @@ void Probe::CheckOom(uint64_t kills_before) {
                "oom.memory_events",
                "oom_kill " + std::to_string(kills_before) + " -> " + Opt(ev.oom_kill) + ", oom " +
                    Opt(ev.oom) + ", max " + Opt(ev.max));
+
+  // The watching sampler read memory.events once, before the load; it sees
+  // the kill only through the file-modified notification (which the kernel
+  // may deliver a few ms after the change).
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<uint64_t> seen;
+  double lag_ms = 0;
+  for (int i = 0; i < 100; ++i) {
+    SnapshotPtr w = watching_sampler_.Collect();
+    lag_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                 .count();
+    const ContainerStats* ws = Find(*w, oom_);
+    seen = ws ? ws->memory.events.oom_kill : std::nullopt;
+    if (seen == kills_before + 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  check_.Check(seen == kills_before + 1, "oom.memory_events_notified",
+               "unchanged memory.events not re-read; the kill seen via inotify after " +
+                   std::to_string(static_cast<int>(lag_ms)) + " ms: oom_kill " + Opt(seen));
 }
 
 void Probe::CheckRemoval() {
@@ -394,6 +422,7 @@ int Probe::Run() {
     return 2;
   }
   SnapshotPtr before = sampler_.Collect();
+  watching_sampler_.Collect();
   const ContainerStats* oom_before = Find(*before, oom_);
   const std::optional<uint64_t> kills_before =
       oom_before ? oom_before->memory.events.oom_kill : std::nullopt;
