@@ -11,6 +11,8 @@
 #   BERTH_E2E_IMAGE       a busybox image (PATH=/bin), imported, never pulled
 #   BERTH_CGROUP_PARENT   the relative --cgroup-parent containers nest under
 #   BERTH_DOCKERD_DIR     the engine's private directory (removed on stop)
+# berth_busybox_rootfs DIR BUSYBOX builds the image's root filesystem (also
+# usable without dockerd, e.g. for `podman import`).
 # Each start gets its own directory and socket, so scripts can run side by side.
 # Only processes this file started are stopped, by pid.
 
@@ -46,16 +48,23 @@ berth_dockerd_start() {
 
   BERTH_E2E_IMAGE=berth-busybox:e2e
   local rootfs=$BERTH_DOCKERD_DIR/busybox-rootfs
+  berth_busybox_rootfs "$rootfs" "$busybox"
+  tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - "$BERTH_E2E_IMAGE" >/dev/null
+  export BERTH_E2E_IMAGE
+}
+
+# berth_busybox_rootfs DIR BUSYBOX: a minimal root filesystem in DIR (busybox
+# and its applets in /bin, passwd/group, empty /tmp /proc /sys /dev /www) for
+# `docker import` / `podman import`.
+berth_busybox_rootfs() {
+  local rootfs=$1 busybox=$2 applet
   mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev" "$rootfs/etc" "$rootfs/www"
   cp "$busybox" "$rootfs/bin/busybox"
-  local applet
   for applet in $("$rootfs/bin/busybox" --list); do
     [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
   done
   echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
   echo 'root:x:0:' >"$rootfs/etc/group"
-  tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - "$BERTH_E2E_IMAGE" >/dev/null
-  export BERTH_E2E_IMAGE
 }
 
 berth_dockerd_stop() {
