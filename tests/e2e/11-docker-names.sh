@@ -4,6 +4,8 @@
 #     after `docker run` returns;
 #   - `docker rename` shows in the next scrape; `docker restart` keeps it;
 #   - a removed container leaves /metrics at the next scrape;
+#   - restart count, health status and start time (State.StartedAt) reach
+#     /metrics and the JSON API;
 #   - dockerd stopped: scrapes still answer quickly, containers by id;
 #     dockerd restarted on the same socket: berth reconnects and names a
 #     container created afterwards at the next scrape.
@@ -77,6 +79,47 @@ docker restart -t 0 renamed >/dev/null || fail "docker restart"
 expect_name "$id" renamed 6
 docker rm -f renamed >/dev/null || fail "docker rm"
 expect_name "$id" "" 4
+
+# Health, restart count and start time (berth_container_health_status,
+# berth_container_restarts, container_start_time_seconds = State.StartedAt)
+# and the JSON API's fields for them.
+id=$(docker run -d --name checked --health-cmd true --health-interval 1s --restart always \
+  "$IMG" sh -c 'sleep 2; exit 1') || fail "docker run checked"
+# series $1 of container "checked" in the last scrape ("" when absent).
+series_of_checked() { grep "^$1{" "$WORK/metrics.txt" | grep -F 'name="checked"' | head -1; }
+ok=
+for _ in $(seq 1 40); do
+  sleep 0.3
+  scrape_name "$id" >/dev/null
+  restarts=$(series_of_checked berth_container_restarts | sed 's/.* //')
+  health=$(series_of_checked berth_container_health_status)
+  if [ -n "$restarts" ] && [ "$restarts" -ge 1 ] && [ -n "$health" ]; then ok=1; break; fi
+done
+[ -n "$ok" ] || fail "checked: restarts '${restarts:-}' / health '${health:-}' not in /metrics after 12 s"
+want=$(docker inspect -f '{{.RestartCount}}' checked)
+echo "ok: checked restarted $restarts time(s) in /metrics (docker says $want now), health: $(sed -n 's/.*status="\([^"]*\)".*/\1/p' <<<"$health")"
+case "$health" in *'status="healthy"'*|*'status="starting"'*|*'status="unhealthy"'*) ;; *) fail "health series: $health" ;; esac
+start=$(series_of_checked container_start_time_seconds | sed 's/.* //')
+[ -n "$start" ] || fail "no container_start_time_seconds for checked"
+# The container lives 2 s per run: between runs it has no cgroup and the API
+# does not list it; ask again then.
+api_ok=
+for _ in $(seq 1 20); do
+  api=$(curl -fsS --max-time 5 "http://127.0.0.1:$PORT/api/v1/containers/checked" 2>/dev/null) || { sleep 0.3; continue; }
+  python3 - "$api" "$(docker inspect -f '{{.State.StartedAt}}' checked)" <<'PY' && { api_ok=1; break; }
+import datetime, json, sys
+o = json.loads(sys.argv[1])
+assert isinstance(o["restart_count"], int) and o["restart_count"] >= 1, o["restart_count"]
+assert o["health_status"] in ("starting", "healthy", "unhealthy"), o["health_status"]
+# StartedAt of the run berth last inspected: within the few seconds between runs.
+started = datetime.datetime.fromisoformat(sys.argv[2][:26].rstrip("Z")).replace(tzinfo=datetime.timezone.utc)
+assert abs(o["started_at"] - started.timestamp()) < 10, (o["started_at"], sys.argv[2])
+print(f"ok: API restart_count {o['restart_count']}, health_status {o['health_status']}, started_at {o['started_at']}")
+PY
+  sleep 0.3
+done
+[ -n "$api_ok" ] || fail "API fields of checked: ${api:-no answer}"
+docker rm -f checked >/dev/null || fail "docker rm checked"
 
 # Daemon restart on the same socket (the same command line, like systemd would).
 mapfile -d '' cmdline <"/proc/$BERTH_DOCKERD_PID/cmdline"
