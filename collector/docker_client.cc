@@ -4,9 +4,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <string_view>
 
 namespace berth::collector {
 namespace {
@@ -25,6 +28,28 @@ size_t WriteBody(char* data, size_t size, size_t count, void* user) {
     return 0;  // makes curl fail with CURLE_WRITE_ERROR
   }
   sink->body->append(data, n);
+  return n;
+}
+
+// One header line ("Api-Version: 1.41\r\n"); a status line starts afresh.
+size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<std::map<std::string, std::string>*>(user);
+  const size_t n = size * count;
+  std::string_view line(data, n);
+  if (line.starts_with("HTTP/")) {
+    headers->clear();
+    return n;
+  }
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return n;
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  (*headers)[std::move(name)] = std::string(value);
   return n;
 }
 
@@ -74,6 +99,8 @@ DockerResponse DockerClient::Get(std::string_view path, std::chrono::millisecond
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, total_ms);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &WriteHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http");
 
@@ -83,6 +110,7 @@ DockerResponse DockerClient::Get(std::string_view path, std::chrono::millisecond
     return response;
   }
   response.body.clear();
+  response.headers.clear();
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       response.error = DockerResponse::Error::kTimeout;

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -37,8 +38,15 @@ struct DockerResponse {
   Error error = Error::kNone;
   long status = 0;     // HTTP status when error == kNone
   std::string body;    // response body when error == kNone
+  // Response headers when error == kNone: names lower-cased, values trimmed.
+  std::map<std::string, std::string> headers;
   std::string detail;  // human-readable reason when error != kNone
   bool ok() const { return error == Error::kNone && status >= 200 && status < 300; }
+  // The value of header `lower_name` ("api-version"); "" when absent.
+  std::string header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
 };
 
 class DockerClient {

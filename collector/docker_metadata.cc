@@ -146,11 +146,31 @@ std::optional<DockerMetadata::Failure> DockerMetadata::FailureFrom(
 
 std::optional<DockerMetadata::Failure> DockerMetadata::Negotiate(
     Clock::time_point deadline, std::optional<ApiVersion> at_least) {
-  DockerResponse response = client_.Get("/version", Remaining(deadline));
-  if (response.error != DockerResponse::Error::kNone) return FailureFrom(response, "GET /version");
   std::optional<ApiVersion> chosen;
   std::string prefix;
-  if (response.status == 404) {
+  // GET /_ping first, as the docker CLI does: its Api-Version header is the
+  // server's version, and it is cheap everywhere (Podman's /version asks
+  // conmon and the OCI runtime for theirs: about a second). Without that
+  // header (an old or odd server), GET /version.
+  DockerResponse ping = client_.Get("/_ping", Remaining(deadline));
+  if (ping.error != DockerResponse::Error::kNone) return FailureFrom(ping, "GET /_ping");
+  std::optional<ApiVersion> pinged =
+      ping.ok() ? ParseApiVersion(ping.header("api-version")) : std::nullopt;
+  DockerResponse response;
+  if (pinged) {
+    engine_version_ = ping.header("server");
+    chosen = std::min(*pinged, options_.max_api_version);
+    std::lock_guard lock(mutex_);
+    engine_is_podman_ = !ping.header("libpod-api-version").empty();
+  } else {
+    response = client_.Get("/version", Remaining(deadline));
+    if (response.error != DockerResponse::Error::kNone) {
+      return FailureFrom(response, "GET /version");
+    }
+  }
+  if (pinged) {
+    // The server's minimum shows as a "too old" answer to the list (below).
+  } else if (response.status == 404) {
     // Something answers HTTP but has no /version (a filtering proxy): use
     // unversioned paths, which the Engine serves at its own version.
   } else if (!response.ok()) {

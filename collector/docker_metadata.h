@@ -2,10 +2,12 @@
 // Docker Engine API on a unix socket.
 //
 // Per Annotate() (outside a backoff pause):
-//   - negotiates the API version once with GET /version: min(server
-//     ApiVersion, options.max_api_version), refused when the server's
-//     MinAPIVersion is above what berth knows; an HTTP 400 "client version …
-//     is too old" later (the daemon was upgraded) renegotiates once;
+//   - negotiates the API version once: min(server version,
+//     options.max_api_version), the server's version from the Api-Version
+//     header of GET /_ping (cheap; the docker CLI's way), else from GET
+//     /version (refused when its MinAPIVersion is above what berth knows);
+//     an HTTP 400 "client version … is too old" (the daemon was upgraded, or
+//     its minimum is above what /_ping made berth choose) renegotiates once;
 //   - one GET /containers/json?all=1 (name, image, labels, state), cached by
 //     id — skipped while the event stream (below) is in sync and every Docker
 //     identity asked about is already known;
@@ -28,7 +30,9 @@
 // engines they neither trigger Docker lists nor count as Docker errors. A
 // Docker socket that is Podman's compatible one (podman-docker) still names
 // the containers it lists, whatever their runtime, and the stopped ones it
-// reports are marked Runtime::kPodman (GET /version names a "Podman Engine").
+// reports are marked Runtime::kPodman (/_ping has a Libpod-Api-Version
+// header, or GET /version names a "Podman Engine"). Podman's /version takes
+// about a second (it asks conmon and the OCI runtime): /_ping avoids it.
 //
 // Errors: a missing, dead, hung or confused socket is not an error for the
 // figures. When no identity is a Docker container, a missing socket is not

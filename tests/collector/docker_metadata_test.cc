@@ -258,6 +258,62 @@ TEST(DockerMetadata, APodmanCompatibleSocketNamesAndMarksPodmanContainers) {
   EXPECT_EQ(stopped[0].runtime, Runtime::kPodman);
 }
 
+// Negotiation by GET /_ping's Api-Version header (the docker CLI's way): no
+// /version at all, which on Podman takes about a second (here: never answers).
+TEST(DockerMetadata, NegotiatesWithThePingHeaderWithoutVersion) {
+  struct Case {
+    std::string name, headers;
+    std::string list_prefix;
+    Runtime stopped_runtime;
+  };
+  const Case cases[] = {
+      {"docker", "Api-Version: 1.52\r\nServer: Docker/29.0.1 (linux)\r\n", "/v1.47", Runtime::kDocker},
+      {"podman", "API-Version: 1.41\r\nLibpod-Api-Version: 4.3.1\r\n", "/v1.41", Runtime::kPodman},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto docker_engine = Engine("1.52", "1.24");
+    FakeUnixHttpServer server([&](const std::string& path) -> FakeResponse {
+      if (path == "/_ping") {
+        FakeResponse ping{200, "OK"};
+        ping.headers = c.headers;
+        return ping;
+      }
+      if (path == "/version") return Hang();
+      return docker_engine(path);
+    });
+    DockerMetadata docker(OptionsFor(server.socket_path()));
+    Identities ids({kWebId});
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(docker.Annotate(ids.pointers), 0) << docker.last_error();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(400));
+    EXPECT_EQ(ids.at(0).name, "web");
+    EXPECT_EQ(server.requests("/version"), 0);
+    EXPECT_EQ(server.requests(c.list_prefix + "/containers/json?all=1"), 1);
+    auto stopped = docker.KnownWithoutCgroup({kWebId, kDbId});
+    ASSERT_EQ(stopped.size(), 1u);
+    EXPECT_EQ(stopped[0].runtime, c.stopped_runtime);
+  }
+}
+
+// /_ping gives no minimum: a server whose minimum (named in its "too old"
+// answer) is above what berth speaks is refused with that reason.
+TEST(DockerMetadata, PingThenTooOldAboveBerthsMaximumIsRefused) {
+  FakeUnixHttpServer server([&](const std::string& path) -> FakeResponse {
+    if (path == "/_ping") {
+      FakeResponse ping{200, "OK"};
+      ping.headers = "Api-Version: 1.60\r\n";
+      return ping;
+    }
+    return {400, R"({"message":"client version 1.47 is too old. Minimum supported API version is 1.50, please upgrade your client to a newer version"})"};
+  });
+  DockerMetadata docker(OptionsFor(server.socket_path()));
+  Identities ids({kWebId});
+  EXPECT_EQ(docker.Annotate(ids.pointers), 1);
+  EXPECT_NE(docker.last_error().find("requires API 1.50"), std::string::npos)
+      << docker.last_error();
+}
+
 TEST(DockerMetadata, HungSocketReturnsWithinTheTimeout) {
   FakeUnixHttpServer server([](const std::string&) { return Hang(); });
   DockerOptions options = OptionsFor(server.socket_path());

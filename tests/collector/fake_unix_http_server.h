@@ -31,6 +31,7 @@ struct FakeResponse {
   std::string body;
   bool hang = false;    // accept, read the request, never answer
   bool stream = false;  // answer head + body, keep the connection for Push()
+  std::string headers;  // extra header lines, each ending in "\r\n"
 };
 
 class FakeUnixHttpServer {
@@ -130,7 +131,7 @@ class FakeUnixHttpServer {
       return;
     }
     std::string out = "HTTP/1.1 " + std::to_string(response.status) + " X\r\n" +
-                      "Content-Type: application/json\r\n";
+                      "Content-Type: application/json\r\n" + response.headers;
     if (!response.stream) out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
     out += "Connection: close\r\n\r\n" + response.body;
     size_t off = 0;
