@@ -512,7 +512,7 @@ LabelPairs ContainerLabels(const ContainerStats& container, const FamilyOptions&
 }
 
 void AppendContainerFamilies(const Snapshot& snapshot, const FamilyOptions& options,
-                             std::string& out) {
+                             std::string& out, const PieceFlush& flush, size_t piece_bytes) {
   // Each container's label string, built and escaped once.
   std::vector<std::string> base_labels;
   base_labels.reserve(snapshot.containers.size());
@@ -524,22 +524,33 @@ void AppendContainerFamilies(const Snapshot& snapshot, const FamilyOptions& opti
     }
     base_labels.push_back(std::move(text));
   }
-  // Reserve generously (untouched pages cost no memory): about 55 samples
-  // per container, each its base labels plus ~70 bytes of name and value.
-  size_t estimate = 0;
-  for (const std::string& labels : base_labels) estimate += (labels.size() + 70) * 55;
-  out.reserve(out.size() + estimate);
+  if (flush) {
+    out.reserve(out.size() + piece_bytes + 64 * 1024);
+  } else {
+    // About 55 samples per container, each its base labels plus ~70 bytes of
+    // name and value.
+    size_t estimate = 0;
+    for (const std::string& labels : base_labels) estimate += (labels.size() + 70) * 55;
+    out.reserve(out.size() + estimate);
+  }
   TextSink sink(out);
   for (const ContainerFamily& family : kFamilies) {
     if (!Enabled(family, options)) continue;
-    const size_t header_at = out.size();
+    size_t header_at = out.size();
     AppendFamilyHeader(out, family.name, family.help, family.type);
-    const size_t samples_at = out.size();
+    size_t samples_at = out.size();
+    bool handed_over = false;  // part of this family went to `flush`: it has samples
     for (size_t i = 0; i < snapshot.containers.size(); ++i) {
       sink.Begin(family.name, base_labels[i]);
       family.emit(snapshot.containers[i], snapshot, sink);
+      if (flush && out.size() >= piece_bytes && (handed_over || out.size() > samples_at)) {
+        flush(out);
+        out.clear();
+        handed_over = true;
+        header_at = samples_at = 0;
+      }
     }
-    if (out.size() == samples_at) out.resize(header_at);  // no samples: no family
+    if (!handed_over && out.size() == samples_at) out.resize(header_at);  // no samples: no family
   }
 }
 

@@ -21,6 +21,7 @@
 #define BERTH_EXPORTER_CONTAINER_FAMILIES_H_
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -73,9 +74,16 @@ using LabelPairs = std::vector<std::pair<std::string, std::string>>;
 LabelPairs ContainerLabels(const collector::ContainerStats& container,
                            const FamilyOptions& options);
 
+// Takes a finished piece of exposition text (the caller clears it after).
+using PieceFlush = std::function<void(std::string& piece)>;
+
 // Appends all enabled container families of `snapshot` as exposition text.
+// With `flush`, `out` is handed over whenever it holds at least `piece_bytes`
+// and ends between samples (never a lone family header), so a large page is
+// written in pieces from one reused buffer instead of built whole.
 void AppendContainerFamilies(const collector::Snapshot& snapshot, const FamilyOptions& options,
-                             std::string& out);
+                             std::string& out, const PieceFlush& flush = {},
+                             size_t piece_bytes = 256 * 1024);
 
 // The same families as prometheus-cpp objects.
 std::vector<prometheus::MetricFamily> ContainerMetricFamilies(const collector::Snapshot& snapshot,

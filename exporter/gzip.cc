@@ -27,23 +27,54 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::optional<std::string> GzipCompress(std::string_view data, int level) {
+struct GzipWriter::State {
   z_stream stream{};
+};
+
+GzipWriter::GzipWriter(std::string& out, int level) : out_(out), state_(new State) {
   // 15 window bits + 16: gzip wrapper instead of zlib's.
-  if (deflateInit2(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    return std::nullopt;
+  if (deflateInit2(&state_->stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    delete state_;
+    state_ = nullptr;
   }
-  std::string out;
-  out.resize(deflateBound(&stream, static_cast<uLong>(data.size())));
+}
+
+GzipWriter::~GzipWriter() {
+  if (state_ != nullptr) deflateEnd(&state_->stream);
+  delete state_;
+}
+
+bool GzipWriter::Write(std::string_view data) { return Deflate(data, Z_NO_FLUSH); }
+
+bool GzipWriter::Finish() { return Deflate({}, Z_FINISH); }
+
+bool GzipWriter::Deflate(std::string_view data, int flush) {
+  if (state_ == nullptr) return false;
+  z_stream& stream = state_->stream;
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&stream, Z_FINISH);
-  const size_t written = stream.total_out;
-  deflateEnd(&stream);
-  if (rc != Z_STREAM_END) return std::nullopt;
-  out.resize(written);
+  // Output grows as it comes: compressed text is a small fraction of the
+  // input, so no deflateBound()-sized (and zero-filled) buffer up front.
+  char chunk[64 * 1024];
+  for (;;) {
+    stream.next_out = reinterpret_cast<Bytef*>(chunk);
+    stream.avail_out = sizeof chunk;
+    const int rc = deflate(&stream, flush);
+    if (rc == Z_STREAM_ERROR) return false;
+    out_.append(chunk, sizeof chunk - stream.avail_out);
+    if (flush == Z_FINISH) {
+      if (rc == Z_STREAM_END) return true;
+    } else if (stream.avail_in == 0 && stream.avail_out != 0) {
+      return true;
+    }
+  }
+}
+
+std::optional<std::string> GzipCompress(std::string_view data, int level) {
+  std::string out;
+  out.reserve(data.size() / 8 + 64);
+  GzipWriter writer(out, level);
+  if (!writer.Write(data) || !writer.Finish()) return std::nullopt;
   return out;
 }
 

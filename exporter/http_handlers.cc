@@ -64,8 +64,9 @@ HttpReply HttpHandlers::Route(std::string_view method, std::string_view path) {
 
 HttpReply HttpHandlers::Metrics() {
   const SharedCollection::Result result = collection_.Get();
-  return HttpReply{200, kMetricsContentType,
-                   RenderMetricsPage(*result.current, result.error_totals, families_)};
+  HttpReply reply{200, kMetricsContentType, ""};
+  reply.page = std::make_shared<const MetricsPage>(result.current, result.error_totals, families_);
+  return reply;
 }
 
 HttpReply HttpHandlers::Landing() const {

@@ -14,10 +14,12 @@
 #ifndef BERTH_EXPORTER_HTTP_HANDLERS_H_
 #define BERTH_EXPORTER_HTTP_HANDLERS_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "exporter/container_families.h"
+#include "exporter/metrics_page.h"
 #include "exporter/snapshot_source.h"
 
 namespace berth::exporter {
@@ -26,6 +28,12 @@ struct HttpReply {
   int status = 200;
   std::string content_type;
   std::string body;
+  // /metrics: the page, written in pieces by the server (`body` stays empty).
+  std::shared_ptr<const MetricsPage> page;
+
+  size_t size() const { return page ? page->size() : body.size(); }
+  // The whole body, page or not (tests).
+  std::string Text() const { return page ? page->Text() : body; }
 };
 
 class HttpHandlers {

@@ -103,15 +103,40 @@ bool SetupTls(SSL_CTX& ctx, const TlsConfig& tls, std::string* error) {
   return true;
 }
 
-// Writes `reply` with an explicit length so httplib never re-encodes it.
+// Writes `reply` with an explicit length so httplib never re-encodes it. A
+// page is compressed as it is rendered, or written in pieces as it is
+// rendered: never held whole in memory.
 void Send(const httplib::Request& request, httplib::Response& response, HttpReply reply) {
   response.status = reply.status;
   response.set_header("Vary", "Accept-Encoding");
+  const bool gzip =
+      reply.size() >= kMinGzipBytes && AcceptsGzip(request.get_header_value("Accept-Encoding"));
+  if (reply.page && !gzip) {
+    std::shared_ptr<const MetricsPage> page = std::move(reply.page);
+    response.set_content_provider(
+        page->size(), reply.content_type,
+        [page](size_t offset, size_t /*length*/, httplib::DataSink& sink) {
+          // One call writes the whole page; httplib calls again only after
+          // a short write, which ends the connection instead.
+          return offset == 0 && page->Write([&](std::string_view piece) {
+                   return sink.write(piece.data(), piece.size());
+                 });
+        });
+    return;
+  }
   auto body = std::make_shared<std::string>(std::move(reply.body));
-  if (body->size() >= kMinGzipBytes && AcceptsGzip(request.get_header_value("Accept-Encoding"))) {
-    if (std::optional<std::string> compressed = GzipCompress(*body)) {
-      *body = std::move(*compressed);
+  if (gzip) {
+    std::string compressed;
+    GzipWriter writer(compressed);
+    const bool ok = reply.page ? reply.page->Write([&](std::string_view piece) {
+                                   return writer.Write(piece);
+                                 }) && writer.Finish()
+                               : writer.Write(*body) && writer.Finish();
+    if (ok) {
+      *body = std::move(compressed);
       response.set_header("Content-Encoding", "gzip");
+    } else if (reply.page) {
+      *body = reply.page->Text();  // zlib failed (out of memory): send it plain
     }
   }
   if (body->empty()) {
@@ -169,7 +194,7 @@ std::unique_ptr<HttpServer::Listener> HttpServer::MakeListener(std::string* erro
     const auto start = std::chrono::steady_clock::now();
     HttpReply reply = handlers_.Route(request.method, request.path);
     spdlog::debug("{} {} -> {} ({} bytes, {:.1f} ms)", request.method, request.path,
-                  reply.status, reply.body.size(),
+                  reply.status, reply.size(),
                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                             start)
                       .count());

@@ -18,20 +18,54 @@ void AppendSerialized(const std::vector<prometheus::MetricFamily>& families, std
 
 }  // namespace
 
+MetricsPage::MetricsPage(collector::SnapshotPtr snapshot,
+                         const collector::ErrorCounts& error_totals, FamilyOptions options)
+    : snapshot_(std::move(snapshot)), options_(std::move(options)) {
+  AppendSerialized(BerthFamilies(*snapshot_, error_totals), head_);
+  if (!Contains(options_.disabled, Group::kMachine)) {
+    AppendSerialized(MachineFamilies(snapshot_->host), tail_);
+  }
+  if (!Contains(options_.disabled, Group::kProcess)) {
+    AppendSerialized(ProcessCollector().Collect(), tail_);
+  }
+  size_t containers = 0;
+  std::string buffer;
+  AppendContainerFamilies(*snapshot_, options_, buffer,
+                          [&](std::string& piece) { containers += piece.size(); }, kPieceBytes);
+  size_ = head_.size() + containers + buffer.size() + tail_.size();
+}
+
+bool MetricsPage::Write(const Writer& write) const {
+  if (!head_.empty() && !write(head_)) return false;
+  bool ok = true;
+  std::string buffer;
+  AppendContainerFamilies(
+      *snapshot_, options_, buffer,
+      [&](std::string& piece) {
+        if (ok) ok = write(piece);
+      },
+      kPieceBytes);
+  if (!ok) return false;
+  if (!buffer.empty() && !write(buffer)) return false;
+  return tail_.empty() || write(tail_);
+}
+
+std::string MetricsPage::Text() const {
+  std::string out;
+  out.reserve(size_);
+  Write([&](std::string_view piece) {
+    out.append(piece);
+    return true;
+  });
+  return out;
+}
+
 std::string RenderMetricsPage(const collector::Snapshot& snapshot,
                               const collector::ErrorCounts& error_totals,
                               const FamilyOptions& options) {
-  std::string out;
-  out.reserve(16384);  // AppendContainerFamilies reserves for the containers
-  AppendSerialized(BerthFamilies(snapshot, error_totals), out);
-  AppendContainerFamilies(snapshot, options, out);
-  if (!Contains(options.disabled, Group::kMachine)) {
-    AppendSerialized(MachineFamilies(snapshot.host), out);
-  }
-  if (!Contains(options.disabled, Group::kProcess)) {
-    AppendSerialized(ProcessCollector().Collect(), out);
-  }
-  return out;
+  // Not owned: the page lives only for this call.
+  const collector::SnapshotPtr unowned(collector::SnapshotPtr(), &snapshot);
+  return MetricsPage(unowned, error_totals, options).Text();
 }
 
 }  // namespace berth::exporter

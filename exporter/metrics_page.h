@@ -1,13 +1,23 @@
 // The /metrics body: berth_* self metrics, the container_* families (written
-// straight into the buffer), machine_* and process_* — in that order, as
+// straight into a buffer), machine_* and process_* — in that order, as
 // Prometheus text format 0.0.4 without timestamps.
 //
-// Pure function of its inputs except for the process_* group, which reads
-// /proc/self; thread-safe.
+// MetricsPage is one page for one snapshot, written in pieces of about
+// kPieceBytes from one reused buffer, so a scrape of thousands of containers
+// never holds (or page-faults in) the whole text; its size() is known before
+// the first byte is written (a counting pass), so the response keeps an
+// exact Content-Length. The small parts (self, machine and process metrics)
+// are rendered once, when the page is made; the container part is rendered
+// by each pass from the snapshot, identically (it is a pure function).
+//
+// Thread-safety: a const MetricsPage may be written from several threads at
+// once. The process_* group reads /proc/self when the page is made.
 #ifndef BERTH_EXPORTER_METRICS_PAGE_H_
 #define BERTH_EXPORTER_METRICS_PAGE_H_
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "collector/snapshot.h"
 #include "exporter/container_families.h"
@@ -16,6 +26,30 @@ namespace berth::exporter {
 
 inline constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charset=utf-8";
 
+class MetricsPage {
+ public:
+  static constexpr size_t kPieceBytes = 256 * 1024;
+  // Returns false to stop writing (the client went away).
+  using Writer = std::function<bool(std::string_view piece)>;
+
+  MetricsPage(collector::SnapshotPtr snapshot, const collector::ErrorCounts& error_totals,
+              FamilyOptions options);
+
+  size_t size() const { return size_; }
+  // Hands the page to `write` in order; false when `write` refused a piece.
+  bool Write(const Writer& write) const;
+  // The whole page as one string (tests, small pages).
+  std::string Text() const;
+
+ private:
+  collector::SnapshotPtr snapshot_;
+  FamilyOptions options_;
+  std::string head_;  // berth_* families
+  std::string tail_;  // machine_* and process_* families
+  size_t size_ = 0;
+};
+
+// The whole page for `snapshot` at once.
 std::string RenderMetricsPage(const collector::Snapshot& snapshot,
                               const collector::ErrorCounts& error_totals,
                               const FamilyOptions& options);

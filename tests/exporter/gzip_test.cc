@@ -20,6 +20,36 @@ TEST(GzipTest, RoundTripsAndShrinksMetricsText) {
   EXPECT_EQ(GzipDecompress(*GzipCompress("")), "");
 }
 
+TEST(GzipTest, PiecesWrittenToAWriterDecompressToTheirConcatenation) {
+  std::string whole, compressed;
+  GzipWriter writer(compressed);
+  for (int i = 0; i < 500; ++i) {
+    const std::string piece = "berth_piece{n=\"" + std::to_string(i) + "\"} " +
+                              std::string(static_cast<size_t>(i % 97), 'x') + "\n";
+    whole += piece;
+    ASSERT_TRUE(writer.Write(piece));
+  }
+  ASSERT_TRUE(writer.Write(""));
+  ASSERT_TRUE(writer.Finish());
+  EXPECT_EQ(GzipDecompress(compressed), whole);
+  EXPECT_EQ(compressed, *GzipCompress(whole));  // same stream as the one-piece form
+}
+
+TEST(GzipTest, IncompressibleInputLargerThanOneOutputChunkRoundTrips) {
+  std::string noise(300 * 1024, '\0');
+  uint32_t x = 2463534242u;  // xorshift: fixed, incompressible bytes
+  for (char& c : noise) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    c = static_cast<char>(x);
+  }
+  auto compressed = GzipCompress(noise);
+  ASSERT_TRUE(compressed);
+  EXPECT_GT(compressed->size(), 256u * 1024);  // several 64 KiB output chunks
+  EXPECT_EQ(GzipDecompress(*compressed), noise);
+}
+
 TEST(AcceptsGzipTest, HeaderValues) {
   EXPECT_TRUE(AcceptsGzip("gzip"));
   EXPECT_TRUE(AcceptsGzip("deflate, gzip;q=1.0, *;q=0.5"));

@@ -48,7 +48,7 @@ TEST_F(HttpHandlersTest, Routes) {
 TEST_F(HttpHandlersTest, CustomTelemetryPath) {
   HttpHandlers custom(collection_, FamilyOptions{}, "/probe");
   EXPECT_EQ(custom.Route("GET", "/metrics").status, 404);
-  EXPECT_NE(custom.Route("GET", "/probe").body.find("container_last_seen"), std::string::npos);
+  EXPECT_NE(custom.Route("GET", "/probe").Text().find("container_last_seen"), std::string::npos);
   EXPECT_NE(custom.Landing().body.find("href=\"/probe\""), std::string::npos);
 }
 

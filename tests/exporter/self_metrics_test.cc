@@ -1,4 +1,8 @@
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <map>
+#include <vector>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -51,6 +55,23 @@ TEST(ProcessCollectorTest, ReportsThisProcess) {
   EXPECT_GE(values["process_virtual_memory_bytes"], values["process_resident_memory_bytes"]);
   EXPECT_GE(values["process_open_fds"], 3);
   EXPECT_GT(values["process_start_time_seconds"], 1.6e9);
+}
+
+double OpenFdsNow() {
+  for (const auto& family : ProcessCollector().Collect()) {
+    if (family.name == "process_open_fds") return family.metric.at(0).gauge.value;
+  }
+  return -1;
+}
+
+TEST(ProcessCollectorTest, OpenFdsCountsEveryDescriptor) {
+  const double before = OpenFdsNow();
+  std::vector<int> fds;
+  for (int i = 0; i < 40; ++i) fds.push_back(open("/dev/null", O_RDONLY | O_CLOEXEC));
+  const double during = OpenFdsNow();
+  for (int fd : fds) close(fd);
+  EXPECT_EQ(during - before, 40);
+  EXPECT_EQ(OpenFdsNow(), before);
 }
 
 TEST(BerthFamiliesTest, BuildInfoDurationErrorsContainers) {
