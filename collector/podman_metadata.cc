@@ -113,6 +113,9 @@ std::vector<ContainerIdentity> PodmanMetadata::KnownWithoutCgroup(
     identity.name = c.name.empty() ? ShortId(id) : c.name;
     identity.image = c.image;
     identity.labels = c.labels;
+    identity.start_time_seconds = c.started_at_seconds;
+    identity.restart_count = c.restart_count;
+    identity.is_sandbox = c.is_infra;
     out.push_back(std::move(identity));
   }
   std::sort(out.begin(), out.end(),

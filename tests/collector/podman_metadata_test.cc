@@ -253,7 +253,8 @@ TEST(PodmanMetadataTest, InfraIsSandboxAndStoppedAreKnownWithoutCgroup) {
   FakePodman podman;
   podman.Set({200, R"([{"Id":")" + kInfra +
                        R"(","Names":["shop-infra"],"State":"running","IsInfra":true},
-                      {"Id":")" + kExited + R"(","Names":["old"],"Image":"busybox","State":"exited"}])"});
+                      {"Id":")" + kExited + R"(","Names":["old"],"Image":"busybox","State":"exited",
+                       "StartedAt":1700000000,"Restarts":4}])"});
   PodmanMetadata provider(Options(podman.server().socket_path()));
   ContainerIdentity infra = Identity(kInfra);
   std::vector<ContainerIdentity*> ids{&infra};
@@ -264,6 +265,8 @@ TEST(PodmanMetadataTest, InfraIsSandboxAndStoppedAreKnownWithoutCgroup) {
   EXPECT_EQ(stopped[0].id, kExited);
   EXPECT_EQ(stopped[0].name, "old");
   EXPECT_EQ(stopped[0].runtime, Runtime::kPodman);
+  EXPECT_EQ(stopped[0].start_time_seconds, 1700000000.0);
+  EXPECT_EQ(stopped[0].restart_count, 4);
 }
 
 }  // namespace
