@@ -63,7 +63,7 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* options) {
 }
 
 std::unique_ptr<collector::Sampler> MakeSampler(const CommonOptions& options,
-                                                std::string* error) {
+                                                std::string* error, bool read_pressure) {
   collector::RootFs rootfs(options.rootfs);
   if (!rootfs.Exists("/proc/self/mountinfo") && !rootfs.Exists("/proc/1/mountinfo") &&
       !rootfs.Exists("/sys/fs/cgroup")) {
@@ -74,6 +74,7 @@ std::unique_ptr<collector::Sampler> MakeSampler(const CommonOptions& options,
   collector::SamplerOptions sampler_options;
   sampler_options.rootfs = options.rootfs;
   sampler_options.all_cgroups = options.all_cgroups;
+  sampler_options.pressure = read_pressure;
   auto sampler = std::make_unique<collector::Sampler>(sampler_options);
   if (!options.docker_socket.empty()) {
     collector::DockerOptions docker;

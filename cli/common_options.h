@@ -35,8 +35,9 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* options);
 // provider off.
 // Fails (returns nullptr and sets `error`) when the rootfs has no readable
 // cgroup hierarchy.
+// `read_pressure` false: the PSI files are not read (views without them).
 std::unique_ptr<collector::Sampler> MakeSampler(const CommonOptions& options,
-                                                std::string* error);
+                                                std::string* error, bool read_pressure = true);
 
 }  // namespace berth::cli
 

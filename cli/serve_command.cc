@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/common_options.h"
@@ -40,7 +41,11 @@ int Run(ServeFlags& flags) {
     return 1;
   }
   std::string error;
-  std::unique_ptr<collector::Sampler> sampler = MakeSampler(flags.common, &error);
+  // --collector.disable=pressure: the PSI files are not even read.
+  const std::optional<exporter::GroupSet> disabled =
+      exporter::ParseGroups(options.disabled_groups, &error);
+  const bool read_pressure = !disabled || !exporter::Contains(*disabled, exporter::Group::kPressure);
+  std::unique_ptr<collector::Sampler> sampler = MakeSampler(flags.common, &error, read_pressure);
   if (!sampler) {
     std::fprintf(stderr, "berth serve: %s\n", error.c_str());
     return 1;

@@ -54,7 +54,8 @@ int RunStats(const StatsOptions& options) {
   std::string error;
   auto formatter = StatsOutput::Make(options.format, options.no_trunc, &error);
   if (!formatter) Fail(error);
-  auto sampler = MakeSampler(options.common, &error);
+  // No stats format shows pressure: skip the PSI files.
+  auto sampler = MakeSampler(options.common, &error, /*read_pressure=*/false);
   if (!sampler) Fail(error);
 
   std::signal(SIGINT, OnSignal);

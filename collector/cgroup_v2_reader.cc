@@ -45,6 +45,7 @@ void CgroupV2Reader::Close() {
 }
 
 bool CgroupV2Reader::ReadPressure(ReadContext& ctx, ContainerStats& out) {
+  if (!ctx.read_pressure) return true;
   auto parse = [](std::string_view t) { return ParsePressure(t); };
   return ReadInto(files_[kCpuPressure], dir_, ctx, kSource, parse,
                   [&](Pressure p) { out.cpu_pressure = p; }) &&

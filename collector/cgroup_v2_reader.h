@@ -17,7 +17,8 @@
 // memory.events is re-read only when ReadContext::watch reports it modified
 // (the kernel notifies changes of that file; the notification can trail the
 // change by ~10 ms, so a collection right after may show the previous value),
-// and with the limits.
+// and with the limits. The *.pressure files are skipped without
+// ReadContext::read_pressure.
 //
 // A missing file leaves its field absent; a malformed one also counts an
 // error under "cgroup". Read() returns false when the directory is gone (the

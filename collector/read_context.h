@@ -36,6 +36,8 @@ struct ReadContext {
   // The host has no swap (/proc/meminfo SwapTotal 0): a container's swap
   // usage is 0 without reading memory.swap.current.
   bool host_without_swap = false;
+  // Read the *.pressure (PSI) files (SamplerOptions::pressure).
+  bool read_pressure = true;
   // Polled at the start of the collection: readers skip files it reports
   // unchanged (re-read anyway with the limits). nullptr: read every time.
   FileChangeWatch* watch = nullptr;

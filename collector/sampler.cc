@@ -209,6 +209,7 @@ SnapshotPtr Sampler::Collect() {
   snap->wall_time = std::chrono::system_clock::now();
   snap->monotonic_time = std::chrono::steady_clock::now();
   ReadContext ctx{s.reader, snap->errors, s.devices, s.user_hz};
+  ctx.read_pressure = s.options.pressure;
 
   if (s.layout.mode == CgroupMode::kUnknown) {
     s.layout = DetectCgroupLayout(s.rootfs);
@@ -240,6 +241,12 @@ SnapshotPtr Sampler::Collect() {
     dopts.all_cgroups = s.options.all_cgroups;
     found = DiscoverContainers(s.rootfs, s.layout, dopts);
   }
+  // Read in id order, so the snapshot comes out sorted without moving its
+  // (large) ContainerStats around.
+  std::sort(found.begin(), found.end(), [](const DiscoveredContainer& a,
+                                           const DiscoveredContainer& b) {
+    return a.ref.id < b.ref.id;
+  });
   const uint64_t generation = ++s.generation;
   snap->containers.reserve(found.size());
   for (DiscoveredContainer& f : found) {
@@ -279,10 +286,6 @@ SnapshotPtr Sampler::Collect() {
     }
   }
   std::erase_if(s.states, [&](const auto& kv) { return kv.second->generation != generation; });
-  std::sort(snap->containers.begin(), snap->containers.end(),
-            [](const ContainerStats& a, const ContainerStats& b) {
-              return a.identity.id < b.identity.id;
-            });
   s.AnnotateIdentities(*snap);
 
   snap->collect_duration = std::chrono::duration_cast<std::chrono::nanoseconds>(

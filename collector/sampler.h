@@ -30,6 +30,9 @@ struct SamplerOptions {
   // How often a container's limit files (cpu.max, memory.max, pids.max …) are
   // re-read; in between the last values are reported. 0 = every collection.
   std::chrono::milliseconds limits_refresh{10000};
+  // Read the *.pressure (PSI) files; off for views that show no pressure
+  // (three reads fewer per container).
+  bool pressure = true;
 };
 
 class Sampler {

@@ -10,7 +10,8 @@
 // cgroup.procs, cgroup.threads) plus, for their processes,
 // /proc/<pid>/{stat,net/dev,ns/net} (each container in its own netns).
 //
-// For N = 100, 1000, 5000 and keep_fds on/off it reports, per Collect():
+// For N = 100, 1000, 5000 and keep_fds on/off (and, as `berth stats` reads,
+// psi off: no *.pressure files) it reports, per Collect():
 //   us_per_container       process CPU time / N (the target: <= 25 us)
 //   wall_us_per_container  wall time / N
 //   first_collect_ms       the cold first collection (opens, discovery, probes)
@@ -275,7 +276,7 @@ long OpenFds() {
 // Checks that a collection saw every container with its figures, so the
 // bench never times a collector that silently reads nothing. The process
 // list is read on the first collection and then only now and then.
-std::string Verify(const Snapshot& snap, int n, bool expect_pids) {
+std::string Verify(const Snapshot& snap, int n, bool expect_pids, bool expect_psi) {
   if (snap.host.cgroup_mode != CgroupMode::kUnified) return "host not detected as cgroup v2";
   if (static_cast<int>(snap.containers.size()) != n) {
     return "found " + std::to_string(snap.containers.size()) + " containers, want " +
@@ -284,7 +285,7 @@ std::string Verify(const Snapshot& snap, int n, bool expect_pids) {
   for (const ContainerStats& c : snap.containers) {
     if (!c.cpu.usage_ns || !c.memory.usage_bytes || !c.memory.stat.inactive_file ||
         !c.memory.events.oom_kill || c.block_devices.size() != 2 || !c.pids_current ||
-        !c.cpu_pressure.some || (expect_pids && c.pids.size() != kPidsPerContainer) ||
+        c.cpu_pressure.some.has_value() != expect_psi || (expect_pids && c.pids.size() != kPidsPerContainer) ||
         c.network_mode != NetworkMode::kOwn || c.net_interfaces.size() != 2) {
       return "container " + c.identity.id + " is missing figures";
     }
@@ -296,17 +297,19 @@ std::string Verify(const Snapshot& snap, int n, bool expect_pids) {
 void BM_Collect(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const bool keep_fds = state.range(1) != 0;
+  const bool psi = state.range(2) != 0;
   const SyntheticHost& host = HostWith(n);
 
   SamplerOptions options;
   options.rootfs = host.root();
   options.keep_fds = keep_fds;
+  options.pressure = psi;
   auto sampler = std::make_unique<Sampler>(options);
 
   const double cold_start = WallSeconds();
   SnapshotPtr snap = sampler->Collect();
   const double first_collect_s = WallSeconds() - cold_start;
-  if (std::string why = Verify(*snap, n, true); !why.empty()) {
+  if (std::string why = Verify(*snap, n, true, psi); !why.empty()) {
     state.SkipWithError(why.c_str());
     return;
   }
@@ -329,7 +332,7 @@ void BM_Collect(benchmark::State& state) {
   for (int64_t i = collections; i < kMinCollectionsForRss; ++i) sampler->Collect();
   SnapshotPtr last = sampler->Collect();
   const long rss_end_kb = RssKb();
-  if (std::string why = Verify(*last, n, false); !why.empty()) {
+  if (std::string why = Verify(*last, n, false, psi); !why.empty()) {
     state.SkipWithError(why.c_str());
     return;
   }
@@ -346,8 +349,10 @@ void BM_Collect(benchmark::State& state) {
 }
 
 BENCHMARK(BM_Collect)
-    ->ArgNames({"containers", "keep_fds"})
-    ->ArgsProduct({{100, 1000, 5000}, {1, 0}})
+    ->ArgNames({"containers", "keep_fds", "psi"})
+    ->ArgsProduct({{100, 1000, 5000}, {1, 0}, {1}})
+    ->Args({100, 1, 0})  // berth stats: no pressure files
+    ->Args({1000, 1, 0})
     ->MeasureProcessCPUTime()
     ->Unit(benchmark::kMillisecond)
     ->MinTime(1.0);
