@@ -212,6 +212,7 @@ class HierarchyWalker {
 
   void Descend(size_t depth) {
     if (depth >= options_.max_depth) return;
+    if (options_.on_directory) options_.on_directory(abs_);
     DIR* dir = ::opendir(abs_.c_str());
     if (dir == nullptr) return;
     // Collect child names first: recursion reuses the path buffers.

@@ -20,6 +20,7 @@
 
 #include <array>
 #include <optional>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,9 @@ struct DiscoveredContainer {
 struct DiscoveryOptions {
   bool all_cgroups = false;
   size_t max_depth = 32;
+  // Called with each directory's absolute path just before it is listed
+  // (the Sampler watches them for new and removed cgroups).
+  std::function<void(const std::string& dir)> on_directory;
 };
 
 // Containers in discovery order (unsorted).

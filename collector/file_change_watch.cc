@@ -8,7 +8,9 @@
 
 namespace berth::collector {
 namespace {
-constexpr uint32_t kMask = IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
+constexpr uint32_t kFileMask = IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
+constexpr uint32_t kDirectoryMask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+                                    IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
 }  // namespace
 
 FileChangeWatch::FileChangeWatch() : fd_(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {}
@@ -17,9 +19,10 @@ FileChangeWatch::~FileChangeWatch() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-int FileChangeWatch::Add(const std::string& path) {
+int FileChangeWatch::Add(const std::string& path, Kind kind) {
   if (fd_ < 0) return -1;
-  const int watch = ::inotify_add_watch(fd_, path.c_str(), kMask);
+  const int watch = ::inotify_add_watch(
+      fd_, path.c_str(), kind == Kind::kDirectoryEntries ? kDirectoryMask : kFileMask);
   if (watch >= 0) {
     // inotify hands out the same descriptor for a second watch on one inode.
     changed_.erase(watch);

@@ -26,8 +26,14 @@ class FileChangeWatch {
   FileChangeWatch(const FileChangeWatch&) = delete;
   FileChangeWatch& operator=(const FileChangeWatch&) = delete;
 
+  // What a watch reports: a file's content, or a directory's entries
+  // (a child created, removed or renamed; the directory itself removed).
+  enum class Kind { kFileContent, kDirectoryEntries };
+
   // A watch on `path`; -1 when none could be set up.
-  int Add(const std::string& path);
+  int Add(const std::string& path, Kind kind = Kind::kFileContent);
+  // Any watch changed (or the queue overflowed) at the last Poll().
+  bool AnyChanged() const { return overflowed_ || !changed_.empty(); }
   void Remove(int watch);
   // Drains the pending events (non-blocking).
   void Poll();

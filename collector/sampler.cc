@@ -98,6 +98,13 @@ struct Sampler::Impl {
   ~Impl() { states.clear(); }  // closes descriptors before the budget goes
 
   std::optional<double> ProbeStartTime(const std::vector<int>& pids, const HostFacts& host_facts);
+  // Whether the cgroup tree must be walked again: no complete watch of the
+  // last walk, a directory of it gained or lost an entry, or the periodic
+  // re-walk (with the limits) is due.
+  bool TreeChanged(std::chrono::steady_clock::time_point now);
+  // Walks the hierarchies into `found` (sorted by id), watching every
+  // directory listed.
+  void Walk(std::chrono::steady_clock::time_point now);
   void AnnotateIdentities(Snapshot& snap);
 
   SamplerOptions options;
@@ -112,6 +119,11 @@ struct Sampler::Impl {
   bool layout_warned = false;
   uint64_t generation = 0;
   std::unordered_map<std::string, std::unique_ptr<ContainerState>> states;
+  // The last walk: its containers, and a watch on each directory it listed.
+  std::vector<DiscoveredContainer> found;
+  std::unique_ptr<FileChangeWatch> tree_watch;
+  bool tree_watch_complete = false;
+  std::optional<std::chrono::steady_clock::time_point> walked_at;
   std::vector<std::unique_ptr<MetadataProvider>> providers;
 
   mutable std::mutex totals_mu;
@@ -133,6 +145,38 @@ std::optional<double> Sampler::Impl::ProbeStartTime(const std::vector<int>& pids
   if (!earliest) return std::nullopt;
   return *host_facts.boot_time_seconds +
          static_cast<double>(*earliest) / static_cast<double>(user_hz);
+}
+
+bool Sampler::Impl::TreeChanged(std::chrono::steady_clock::time_point now) {
+  if (!tree_watch || !tree_watch_complete || !walked_at ||
+      now - *walked_at >= options.limits_refresh) {
+    return true;
+  }
+  tree_watch->Poll();
+  return tree_watch->AnyChanged();
+}
+
+void Sampler::Impl::Walk(std::chrono::steady_clock::time_point now) {
+  auto watch = std::make_unique<FileChangeWatch>();
+  bool complete = true;
+  DiscoveryOptions dopts;
+  dopts.all_cgroups = options.all_cgroups;
+  // Watched before it is listed: an entry added meanwhile still notifies.
+  dopts.on_directory = [&](const std::string& dir) {
+    if (complete && watch->Add(dir, FileChangeWatch::Kind::kDirectoryEntries) < 0) {
+      complete = false;  // inotify limits: walk on every collection
+    }
+  };
+  found = DiscoverContainers(rootfs, layout, dopts);
+  // In id order, so the snapshot comes out sorted without moving its (large)
+  // ContainerStats around.
+  std::sort(found.begin(), found.end(),
+            [](const DiscoveredContainer& a, const DiscoveredContainer& b) {
+              return a.ref.id < b.ref.id;
+            });
+  tree_watch = complete ? std::move(watch) : nullptr;
+  tree_watch_complete = complete;
+  walked_at = now;
 }
 
 void Sampler::Impl::AnnotateIdentities(Snapshot& snap) {
@@ -235,26 +279,18 @@ SnapshotPtr Sampler::Collect() {
   if (!netns) netns = ReadNetNsLink(s.rootfs, "self");
   const std::string host_netns = netns.value_or("");
 
-  std::vector<DiscoveredContainer> found;
-  if (s.layout.mode != CgroupMode::kUnknown) {
-    DiscoveryOptions dopts;
-    dopts.all_cgroups = s.options.all_cgroups;
-    found = DiscoverContainers(s.rootfs, s.layout, dopts);
+  if (s.layout.mode == CgroupMode::kUnknown) {
+    s.found.clear();
+  } else if (s.TreeChanged(snap->monotonic_time)) {
+    s.Walk(snap->monotonic_time);
   }
-  // Read in id order, so the snapshot comes out sorted without moving its
-  // (large) ContainerStats around.
-  std::sort(found.begin(), found.end(), [](const DiscoveredContainer& a,
-                                           const DiscoveredContainer& b) {
-    return a.ref.id < b.ref.id;
-  });
   const uint64_t generation = ++s.generation;
-  snap->containers.reserve(found.size());
-  for (DiscoveredContainer& f : found) {
+  snap->containers.reserve(s.found.size());
+  for (const DiscoveredContainer& f : s.found) {
     std::unique_ptr<ContainerState>& st = s.states[f.ref.id];
+    // Same paths, same ref (it is derived from the path).
     if (!st || !SamePaths(st->found, f)) {
-      st = std::make_unique<ContainerState>(s.rootfs, s.layout, std::move(f));
-    } else {
-      st->found.ref = std::move(f.ref);
+      st = std::make_unique<ContainerState>(s.rootfs, s.layout, f);
     }
     st->generation = generation;
     ContainerStats& c = snap->containers.emplace_back();

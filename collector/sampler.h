@@ -2,7 +2,10 @@
 // under the RootFs, recognises containers, reads their files (keeping file
 // descriptors open between calls and re-reading them with pread when the
 // RLIMIT_NOFILE allows), reads host facts and asks the metadata providers
-// for names. A container that vanishes mid-read is dropped from that
+// for names. The walk is repeated only when a directory it listed gained or
+// lost an entry (inotify; cgroups come and go by mkdir/rmdir), and with the
+// limits (limits_refresh) as a safety net — e.g. for sub-cgroups made through
+// another cgroup namespace's mount, which notifies no watch of ours. A container that vanishes mid-read is dropped from that
 // snapshot; a malformed file leaves its field absent and counts an error.
 //
 // Thread-safety: Collect() must not be called concurrently on one Sampler

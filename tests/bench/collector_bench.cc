@@ -357,6 +357,49 @@ BENCHMARK(BM_Collect)
     ->Unit(benchmark::kMillisecond)
     ->MinTime(1.0);
 
+// The real host (rootfs BERTH_BENCH_ROOTFS, e.g. "/" with Docker containers
+// running; tests/bench/real_containers_bench.sh sets it up): CPU per
+// collection divided by the containers found, discovery of every
+// non-container cgroup included. Skipped without the variable.
+void BM_CollectHost(benchmark::State& state) {
+  const char* rootfs = std::getenv("BERTH_BENCH_ROOTFS");
+  if (rootfs == nullptr || *rootfs == 0) {
+    state.SkipWithError("BERTH_BENCH_ROOTFS not set: no real host to measure");
+    return;
+  }
+  SamplerOptions options;
+  options.rootfs = rootfs;
+  options.pressure = state.range(0) != 0;
+  Sampler sampler(options);
+  SnapshotPtr snap = sampler.Collect();
+  for (int i = 0; i < 3; ++i) snap = sampler.Collect();
+  const size_t n = snap->containers.size();
+  if (n == 0) {
+    state.SkipWithError("no containers found on the host");
+    return;
+  }
+  snap.reset();
+  int64_t collections = 0;
+  const double cpu0 = ProcessCpuSeconds();
+  for (auto _ : state) {
+    SnapshotPtr s = sampler.Collect();
+    benchmark::DoNotOptimize(s.get());
+    ++collections;
+  }
+  const double cpu_s = ProcessCpuSeconds() - cpu0;
+  state.counters["containers"] = static_cast<double>(n);
+  state.counters["us_per_container"] = cpu_s * 1e6 / (static_cast<double>(collections) * n);
+  state.counters["ms_per_collection"] = cpu_s * 1e3 / static_cast<double>(collections);
+}
+
+BENCHMARK(BM_CollectHost)
+    ->ArgNames({"psi"})
+    ->Arg(1)
+    ->Arg(0)
+    ->MeasureProcessCPUTime()
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0);
+
 void RaiseNoFileLimit() {
   rlimit lim;
   if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {

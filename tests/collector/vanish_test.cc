@@ -57,6 +57,23 @@ TEST(VanishTest, ContainerAppearingBetweenCollectionsIsPickedUp) {
   EXPECT_EQ(s->Find(kNew)->memory.usage_bytes, 4096u);
 }
 
+TEST(VanishTest, WatchedTreeSeesContainersComeAndGoWithoutThePeriodicWalk) {
+  TempTree t("v2-docker-systemd");
+  // No periodic re-walk within the test: only the directory watches tell.
+  Sampler sampler(SamplerOptions{t.path(), false, true, std::chrono::hours(1)});
+  ASSERT_THAT(Ids(*sampler.Collect()), ElementsAre(kWeb, kHostNet));
+  ASSERT_THAT(Ids(*sampler.Collect()), ElementsAre(kWeb, kHostNet));
+  const std::string dir = std::string("sys/fs/cgroup/system.slice/docker-") + kNew + ".scope";
+  t.Write(dir + "/memory.current", "4096\n");
+  EXPECT_THAT(Ids(*sampler.Collect()), ElementsAre(kWeb, kHostNet, kNew));
+  t.Remove(dir);
+  EXPECT_THAT(Ids(*sampler.Collect()), ElementsAre(kWeb, kHostNet));
+  // A container in a new slice: the new directories are watched too.
+  const std::string nested = std::string("sys/fs/cgroup/machine.slice/docker-") + kNew + ".scope";
+  t.Write(nested + "/memory.current", "4096\n");
+  EXPECT_THAT(Ids(*sampler.Collect()), ElementsAre(kWeb, kHostNet, kNew));
+}
+
 TEST(VanishTest, ProcessExitReResolvesTheNetworkPidWhenTheListIsChecked) {
   TempTree t("v2-docker-systemd");
   // limits_refresh 0: the process list is re-checked on every collection.
