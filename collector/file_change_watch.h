@@ -3,8 +3,13 @@
 // (cgroup v2 memory.events: "a value change in this file generates a file
 // modified event") need not be re-read on every collection.
 //
+// Directory watches (Kind::kDirectoryEntries) report entries created,
+// removed or renamed inside them, which is how the Sampler learns that a
+// cgroup appeared or went without walking the tree.
+//
 // Promise: after Poll(), Changed(w) is true for every watch that saw a
-// modification, attribute change, deletion or move since the previous Poll(),
+// change of its kind (for files: modification, attribute change, deletion or
+// move) since the previous Poll(),
 // and for every watch when the kernel's event queue overflowed. A watch whose
 // file is gone (IN_IGNORED) stays "changed" until removed, so its owner keeps
 // reading the file and notices. Add() returns -1 when inotify is unavailable
