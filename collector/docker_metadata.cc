@@ -261,13 +261,16 @@ void DockerMetadata::InspectNew(const std::vector<ContainerIdentity*>& identitie
   size_t budget = options_.max_inspects_per_annotate;
   for (const ContainerIdentity* identity : identities) {
     if (budget == 0) return;
+    uint64_t generation;
     {
       std::lock_guard lock(mutex_);
       auto entry = entries_.find(identity->id);
       if (entry == entries_.end()) continue;
       bool restarted = entry->second.details && entry->second.summary.state == "running" &&
                        entry->second.state_when_inspected != "running";
-      if (entry->second.details && !restarted) continue;
+      bool stale = entry->second.details_generation != events_generation_;
+      if (entry->second.details && !restarted && !stale) continue;
+      generation = events_generation_;
     }
     if (Remaining(deadline).count() <= 0) return;
     --budget;
@@ -285,6 +288,7 @@ void DockerMetadata::InspectNew(const std::vector<ContainerIdentity*>& identitie
     entry->second.state_when_inspected = details->state.empty() ? entry->second.summary.state
                                                                 : details->state;
     entry->second.details = std::move(details);
+    entry->second.details_generation = generation;
   }
 }
 
@@ -353,7 +357,9 @@ void DockerMetadata::StartEvents() {
     std::lock_guard lock(mutex_);
     events_connected_ = true;
     ++events_generation_;
-    events_in_sync_ = false;  // events may have been missed: list once more
+    // Events may have been missed: list once more, and inspect again (a
+    // restart in the gap changed the start time but not the state).
+    events_in_sync_ = false;
   };
   callbacks.on_disconnected = [this](const std::string& why) {
     bool was_connected;
@@ -386,9 +392,11 @@ void DockerMetadata::OnEvent(const DockerEvent& event) {
   // create, start, rename, health_status: …: look the container up now, so
   // that the next sample has its name, start time, restart count and health.
   std::string prefix;
+  uint64_t generation;
   {
     std::lock_guard lock(mutex_);
     prefix = events_prefix_;
+    generation = events_generation_;
   }
   DockerResponse response = events_client_->Get(prefix + "/containers/" + event.id + "/json");
   auto details = response.ok() ? ParseDockerContainerInspect(response.body) : std::nullopt;
@@ -401,6 +409,7 @@ void DockerMetadata::OnEvent(const DockerEvent& event) {
   entry.summary = SummaryFrom(*details);
   entry.state_when_inspected = details->state;
   entry.details = std::move(details);
+  entry.details_generation = generation;
 }
 
 std::vector<ContainerIdentity> DockerMetadata::KnownWithoutCgroup(

@@ -12,8 +12,9 @@
 //     id — skipped while the event stream (below) is in sync and every Docker
 //     identity asked about is already known;
 //   - GET /containers/<id>/json (start time, restart count, health) only for
-//     requested ids not inspected before (or running again after a stop), at
-//     most options.max_inspects_per_annotate per call.
+//     requested ids not inspected before (or running again after a stop, or
+//     inspected before the event stream last (re)connected), at most
+//     options.max_inspects_per_annotate per call.
 // All requests of one Annotate() share one deadline of options.total_timeout,
 // so a slow or hung socket delays a sample by at most that much.
 //
@@ -23,7 +24,10 @@
 // container on the event thread, so a new or renamed container is named
 // before the next sample; destroy forgets it. The stream reconnects with
 // backoff when the daemon restarts; until a list has been taken after a
-// (re)connect, Annotate() lists as above.
+// (re)connect, Annotate() lists as above, and each (re)connect marks every
+// cached inspect stale, so the running containers asked about are inspected
+// again (within max_inspects_per_annotate per call) and a restart during the
+// gap shows its new start time.
 //
 // Podman: only Docker containers (Runtime::kDocker) are asked for; Podman's
 // containers have their own provider (PodmanMetadata), so on a host with both
@@ -119,6 +123,12 @@ class DockerMetadata : public MetadataProvider {
     DockerContainerSummary summary;
     std::optional<DockerContainerDetails> details;  // from an inspect
     std::string state_when_inspected;
+    // events_generation_ when the inspect was sent. Older than the current
+    // generation: the event stream (re)connected since, events may have been
+    // missed (a `docker restart` keeps the state "running" but changes the
+    // start time), so the details are looked up again (within the per-sample
+    // budget); until then the old ones are shown.
+    uint64_t details_generation = 0;
   };
   using Clock = std::chrono::steady_clock;
 

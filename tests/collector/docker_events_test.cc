@@ -77,6 +77,7 @@ class TestEngine {
     std::string name, state = "running";
     int restarts = 0;
     std::string health;
+    std::string started_at = "2023-11-14T22:13:20Z";
   };
   static Container Named(std::string name, int restarts = 0, std::string health = "") {
     Container c;
@@ -93,6 +94,11 @@ class TestEngine {
     std::lock_guard lock(mutex_);
     containers_[id] = std::move(c);
   }
+  // While refused, GET /events answers 500 (the daemon is restarting).
+  void RefuseEvents(bool refuse) {
+    std::lock_guard lock(mutex_);
+    refuse_events_ = refuse;
+  }
   void Remove(const std::string& id) {
     std::lock_guard lock(mutex_);
     containers_.erase(id);
@@ -108,6 +114,7 @@ class TestEngine {
     std::lock_guard lock(mutex_);
     if (path == "/version") return {200, R"({"Version":"t","ApiVersion":"1.41"})"};
     if (path.rfind("/v1.41/events?", 0) == 0) {
+      if (refuse_events_) return {500, R"({"message":"starting up"})"};
       FakeResponse r{200, ""};
       r.stream = true;
       return r;
@@ -127,7 +134,7 @@ class TestEngine {
         return {200, R"({"Id":")" + id + R"(","Name":"/)" + c.name +
                          R"(","Config":{"Image":"img","Labels":{"com.docker.compose.service":"svc"}},)"
                          R"("State":{"Status":")" + c.state +
-                         R"(","StartedAt":"2023-11-14T22:13:20Z")" + health +
+                         R"(","StartedAt":")" + c.started_at + R"(")" + health +
                          R"(},"RestartCount":)" + std::to_string(c.restarts) + "}"};
       }
     }
@@ -136,6 +143,7 @@ class TestEngine {
 
   std::mutex mutex_;
   std::map<std::string, Container> containers_;
+  bool refuse_events_ = false;
   FakeUnixHttpServer server_;  // last: its thread stops before the map goes
 };
 
@@ -268,6 +276,40 @@ TEST(DockerEvents, ReconnectsWhenTheStreamDrops) {
     return docker.events_in_sync();
   }));
   EXPECT_GT(engine.server().requests("/v1.41/containers/json"), lists);
+}
+
+// A `docker restart` while the stream was down sends no event berth sees and
+// leaves the state "running": the (re)connect makes berth inspect again, so
+// the new start time shows.
+TEST(DockerEvents, ARestartMissedWhileTheStreamWasDownShowsAfterReconnect) {
+  TestEngine engine;
+  engine.Set(kA, TestEngine::Named("web"));
+  DockerMetadata docker(EventOptions(engine.server().socket_path()));
+  Sync(docker, engine, {kA});
+  EXPECT_EQ(AnnotateIds(docker, {kA})[0].start_time_seconds, 1700000000.0);
+
+  engine.RefuseEvents(true);
+  engine.server().CloseStreams();
+  ASSERT_TRUE(Eventually([&] { return !docker.events_in_sync(); }));
+  TestEngine::Container restarted = TestEngine::Named("web", 1);
+  restarted.started_at = "2023-11-14T22:30:00Z";  // 1700001000
+  engine.Set(kA, restarted);
+  // Samples while the stream is down: the list still says "running".
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(AnnotateIds(docker, {kA})[0].start_time_seconds, 1700000000.0);
+  }
+  const int inspects = engine.server().requests("/v1.41/containers/" + kA + "/json");
+
+  engine.RefuseEvents(false);
+  ASSERT_TRUE(Eventually([&] { return engine.server().open_streams() == 1; }));
+  ASSERT_TRUE(Eventually([&] {
+    auto named = AnnotateIds(docker, {kA});
+    return named[0].start_time_seconds == 1700001000.0 && named[0].restart_count == 1;
+  }));
+  EXPECT_EQ(engine.server().requests("/v1.41/containers/" + kA + "/json"), inspects + 1);
+  // Inspected since the reconnect: not again.
+  AnnotateIds(docker, {kA});
+  EXPECT_EQ(engine.server().requests("/v1.41/containers/" + kA + "/json"), inspects + 1);
 }
 
 TEST(DockerEvents, ShutdownIsPromptWhileTheStreamIsIdle) {
