@@ -62,12 +62,16 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
 
 }  // namespace
 
-std::string DockerEventStream::EventsPath() {
-  char* escaped = curl_easy_escape(nullptr, kFilters, 0);
-  std::string path = std::string("/events?filters=") + (escaped ? escaped : "");
+std::string DockerEventStream::FilteredPath(std::string_view endpoint,
+                                            std::string_view filters_json) {
+  char* escaped = curl_easy_escape(nullptr, filters_json.data(),
+                                   static_cast<int>(filters_json.size()));
+  std::string path = std::string(endpoint) + "?filters=" + (escaped ? escaped : "");
   curl_free(escaped);
   return path;
 }
+
+std::string DockerEventStream::EventsPath() { return FilteredPath("/events", kFilters); }
 
 DockerEventStream::DockerEventStream(DockerEventStreamOptions options,
                                      DockerEventCallbacks callbacks)
@@ -97,7 +101,8 @@ void DockerEventStream::Run() {
   while (!stop_) {
     std::string prefix = options_.api_prefix ? options_.api_prefix() : "";
     bool was_connected = false;
-    std::string why = Follow(prefix + EventsPath(), &was_connected);
+    std::string why =
+        Follow(prefix + (options_.path.empty() ? EventsPath() : options_.path), &was_connected);
     if (stop_) return;
     if (callbacks_.on_disconnected) callbacks_.on_disconnected(why);
     failures = was_connected ? 1 : failures + 1;

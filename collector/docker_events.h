@@ -1,6 +1,8 @@
 // DockerEventStream: follows GET /events (type=container: create, start,
 // die, destroy, rename, health_status) of a Docker Engine on a unix socket on
-// a background thread, handing each parsed event to a callback. When the
+// a background thread, handing each parsed event (ParseDockerEvent) to a
+// callback. options.path picks another stream of the same line shape:
+// Podman's GET /v4.0.0/libpod/events (PodmanMetadata). When the
 // stream ends (daemon restarted, socket gone, HTTP error) it reconnects with
 // exponential backoff, and says so through the callbacks.
 //
@@ -18,6 +20,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "collector/docker_parsers.h"
@@ -28,6 +31,8 @@ struct DockerEventStreamOptions {
   std::string socket_path = "/var/run/docker.sock";
   // Returns the path prefix to use at each (re)connect: "/v1.41" or "".
   std::function<std::string()> api_prefix;
+  // The stream's path after the prefix; empty: EventsPath().
+  std::string path;
   std::chrono::milliseconds connect_timeout{300};
   std::chrono::milliseconds min_backoff{1000};
   std::chrono::milliseconds max_backoff{30000};
@@ -51,6 +56,8 @@ class DockerEventStream {
   // The query string berth sends (exposed for tests):
   // "/events?filters=<url-encoded {"type":["container"],"event":[…]}>".
   static std::string EventsPath();
+  // `endpoint` + "?filters=" + url-encoded `filters_json`.
+  static std::string FilteredPath(std::string_view endpoint, std::string_view filters_json);
 
  private:
   void Run();

@@ -1,9 +1,23 @@
 #include "collector/podman_metadata.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <unordered_set>
 
 namespace berth::collector {
+namespace {
+
+// Podman's own names (libpod events): "died", not "die"; "remove", not
+// "destroy".
+constexpr char kEventFilters[] =
+    R"({"type":["container"],"event":["create","start","died","remove","rename"]})";
+
+}  // namespace
+
+std::string PodmanMetadata::EventsPath() {
+  return DockerEventStream::FilteredPath("/v4.0.0/libpod/events", kEventFilters);
+}
 
 std::string DescribeSocketFailure(const DockerResponse& response, const std::string& socket_path) {
   using Error = DockerResponse::Error;
@@ -30,18 +44,33 @@ PodmanMetadata::PodmanMetadata(PodmanOptions options)
                                   options_.total_timeout}),
       health_("podman", options_.min_backoff, options_.max_backoff) {}
 
+PodmanMetadata::~PodmanMetadata() {
+  events_.reset();  // joins the event thread before the cache goes away
+}
+
+bool PodmanMetadata::events_connected() const {
+  std::lock_guard lock(mutex_);
+  return events_connected_;
+}
+
 bool PodmanMetadata::List(Clock::time_point now) {
-  DockerResponse response = client_.Get("/v4.0.0/libpod/containers/json?all=true");
-  if (!response.ok()) {
-    health_.Failed(DescribeSocketFailure(response, options_.socket_path), now);
-    return false;
+  {
+    // An event from now on may be newer than this list: it asks for another.
+    std::lock_guard lock(mutex_);
+    list_due_ = false;
   }
-  auto list = ParsePodmanContainerList(response.body);
+  DockerResponse response = client_.Get("/v4.0.0/libpod/containers/json?all=true");
+  auto list = response.ok() ? ParsePodmanContainerList(response.body) : std::nullopt;
   if (!list) {
-    health_.Failed("not a libpod container list from " + options_.socket_path, now);
+    health_.Failed(response.ok() ? "not a libpod container list from " + options_.socket_path
+                                 : DescribeSocketFailure(response, options_.socket_path),
+                   now);
+    std::lock_guard lock(mutex_);
+    list_due_ = true;
     return false;
   }
   health_.Succeeded();
+  std::lock_guard lock(mutex_);
   std::unordered_map<std::string, PodmanContainer> fresh;
   for (PodmanContainer& c : *list) {
     auto old = cache_.find(c.id);
@@ -80,13 +109,19 @@ int PodmanMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
   // Unknown: neither listed nor missing from the last list (a container of
   // another Podman, e.g. a rootless user's under a rootful socket, would
   // otherwise cost a list every sample).
-  const bool unknown = std::any_of(podman.begin(), podman.end(), [&](ContainerIdentity* i) {
-    return !cache_.contains(i->id) && !missed_.contains(i->id);
-  });
-  const bool stale = !listed_ || now - listed_at_ >= options_.refresh_interval;
+  bool unknown, due;
+  {
+    std::lock_guard lock(mutex_);
+    unknown = std::any_of(podman.begin(), podman.end(), [&](ContainerIdentity* i) {
+      return !cache_.contains(i->id) && !missed_.contains(i->id);
+    });
+    due = list_due_;
+  }
+  const bool stale = due || !listed_ || now - listed_at_ >= options_.refresh_interval;
   int errors = 0;
   if ((unknown || stale) && health_.ShouldTry(now)) {
     if (List(now)) {
+      std::lock_guard lock(mutex_);
       missed_.clear();
       for (ContainerIdentity* identity : podman) {
         if (!cache_.contains(identity->id)) missed_.insert(identity->id);
@@ -95,6 +130,8 @@ int PodmanMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
       errors = 1;
     }
   }
+  if (listed_ && options_.follow_events && !events_) StartEvents();
+  std::lock_guard lock(mutex_);
   for (ContainerIdentity* identity : podman) {
     if (auto it = cache_.find(identity->id); it != cache_.end()) Apply(it->second, *identity);
   }
@@ -105,6 +142,7 @@ std::vector<ContainerIdentity> PodmanMetadata::KnownWithoutCgroup(
     const std::vector<std::string>& seen_ids) {
   std::unordered_set<std::string> seen(seen_ids.begin(), seen_ids.end());
   std::vector<ContainerIdentity> out;
+  std::lock_guard lock(mutex_);
   for (const auto& [id, c] : cache_) {
     if (seen.contains(id) || c.state == "running" || c.state == "paused") continue;
     ContainerIdentity identity;
@@ -121,6 +159,48 @@ std::vector<ContainerIdentity> PodmanMetadata::KnownWithoutCgroup(
   std::sort(out.begin(), out.end(),
             [](const ContainerIdentity& a, const ContainerIdentity& b) { return a.id < b.id; });
   return out;
+}
+
+void PodmanMetadata::StartEvents() {
+  DockerEventStreamOptions stream;
+  stream.socket_path = options_.socket_path;
+  stream.connect_timeout = options_.connect_timeout;
+  stream.path = EventsPath();
+  stream.min_backoff = std::max(options_.min_backoff, std::chrono::milliseconds(100));
+  stream.max_backoff = options_.max_backoff;
+  DockerEventCallbacks callbacks;
+  callbacks.on_connected = [this] {
+    std::lock_guard lock(mutex_);
+    events_connected_ = true;
+    list_due_ = true;  // events may have been missed meanwhile
+  };
+  callbacks.on_disconnected = [this](const std::string& why) {
+    bool was_connected;
+    {
+      std::lock_guard lock(mutex_);
+      was_connected = events_connected_;
+      events_connected_ = false;
+    }
+    if (was_connected) spdlog::info("podman: event stream lost ({}); reconnecting", why);
+  };
+  callbacks.on_event = [this](const DockerEvent& event) { OnEvent(event); };
+  events_ = std::make_unique<DockerEventStream>(std::move(stream), std::move(callbacks));
+}
+
+void PodmanMetadata::OnEvent(const DockerEvent& event) {
+  if (event.type != "container") return;
+  std::lock_guard lock(mutex_);
+  // Any of them: the next sample lists (a list running now may predate it).
+  list_due_ = true;
+  auto it = cache_.find(event.id);
+  if (it == cache_.end()) return;
+  if (event.action == "remove" || event.action == "destroy") {
+    cache_.erase(it);
+  } else if (event.action == "rename" && !event.name.empty()) {
+    it->second.name = event.name;
+  } else if (event.action == "died" || event.action == "die") {
+    it->second.state = "exited";
+  }
 }
 
 std::unique_ptr<MetadataProvider> MakePodmanMetadata(const PodmanOptions& options) {

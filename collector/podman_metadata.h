@@ -2,10 +2,21 @@
 // libpod REST API on Podman's socket (`podman system service`, or the
 // podman.socket systemd unit): one GET /v4.0.0/libpod/containers/json?all=true
 // per Annotate() at most, bounded by options.total_timeout, taken only when a
-// Podman container (Runtime::kPodman) is new since the last list or that list
-// is older than options.refresh_interval (renames show within that interval).
-// A container the last list did not hold (another Podman's: a rootless user's
-// under the rootful socket) waits for the refresh interval, not every sample.
+// Podman container (Runtime::kPodman) is new since the last list, an event
+// said the list is out of date, or that list is older than
+// options.refresh_interval. A container the last list did not hold (another
+// Podman's: a rootless user's under the rootful socket) waits for the refresh
+// interval, not every sample.
+//
+// Events (options.follow_events): after the first successful list a
+// background thread (DockerEventStream, the Docker follower) follows GET
+// /v4.0.0/libpod/events (type container: create, start, died, remove,
+// rename; Podman 4.3 names them so there, and its Docker-compatible /events
+// knows no "destroy" and filters "die" out). A rename sets the new name in
+// the cache at once, remove forgets the container, and every event (and each
+// (re)connect of the stream, when events may have been missed) has the next
+// Annotate() list again: a rename shows at the next sample, and a sample
+// lists at most once however many events came.
 //
 // Rootful Podman listens on /run/podman/podman.sock (the default). Rootless
 // Podman has one socket per user, /run/user/<uid>/podman/podman.sock (start it
@@ -23,18 +34,22 @@
 // 1 when the list failed, else 0.
 //
 // Thread-safety: Annotate()/KnownWithoutCgroup() from one thread at a time
-// (MetadataProvider's contract); no background threads.
+// (MetadataProvider's contract); the cache is shared with the event thread
+// under a mutex. The destructor stops the event thread promptly.
 #ifndef BERTH_COLLECTOR_PODMAN_METADATA_H_
 #define BERTH_COLLECTOR_PODMAN_METADATA_H_
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "collector/docker_client.h"
+#include "collector/docker_events.h"
+#include "collector/docker_parsers.h"
 #include "collector/metadata.h"
 #include "collector/podman_parsers.h"
 #include "collector/source_health.h"
@@ -49,11 +64,14 @@ struct PodmanOptions {
   std::chrono::milliseconds refresh_interval{10000};
   std::chrono::milliseconds min_backoff{1000};
   std::chrono::milliseconds max_backoff{60000};
+  // Follow the libpod event stream on a background thread (see above).
+  bool follow_events = true;
 };
 
 class PodmanMetadata : public MetadataProvider {
  public:
   explicit PodmanMetadata(PodmanOptions options);
+  ~PodmanMetadata() override;
 
   const char* source() const override { return "podman"; }
   int Annotate(std::vector<ContainerIdentity*>& identities) override;
@@ -63,20 +81,33 @@ class PodmanMetadata : public MetadataProvider {
       const std::vector<std::string>& seen_ids) override;
 
   const std::string& last_error() const { return health_.last_error(); }
+  // True while the event stream is connected.
+  bool events_connected() const;
+
+  // The event stream berth follows (exposed for tests).
+  static std::string EventsPath();
 
  private:
   using Clock = std::chrono::steady_clock;
   bool List(Clock::time_point now);
   static void Apply(const PodmanContainer& c, ContainerIdentity& identity);
+  void StartEvents();
+  void OnEvent(const DockerEvent& event);
 
   PodmanOptions options_;
   DockerClient client_;
   SourceHealth health_;
-  std::unordered_map<std::string, PodmanContainer> cache_;  // by id
   // Podman ids asked about that the last list did not hold (another Podman's).
   std::unordered_set<std::string> missed_;
   Clock::time_point listed_at_{};
   bool listed_ = false;
+
+  mutable std::mutex mutex_;  // guards the three below
+  std::unordered_map<std::string, PodmanContainer> cache_;  // by id
+  bool list_due_ = false;  // an event (or a stream (re)connect) came since the last list began
+  bool events_connected_ = false;
+
+  std::unique_ptr<DockerEventStream> events_;  // last: stopped first
 };
 
 std::unique_ptr<MetadataProvider> MakePodmanMetadata(const PodmanOptions& options);

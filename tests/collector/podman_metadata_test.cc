@@ -1,14 +1,17 @@
 // Podman: the libpod container-list parser over response shapes recorded from
 // podman 4.3.1 (Debian 12) and the documented ones, and PodmanMetadata
 // against a test server on a unix socket (dead, hung, confused sockets,
-// backoff, renames, fixed labels).
+// backoff, renames, fixed labels; the libpod event stream with event lines
+// recorded from podman 4.3.1).
 #include "collector/podman_metadata.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "tests/collector/fake_unix_http_server.h"
 
@@ -97,6 +100,11 @@ class FakePodman {
       : server_([this](const std::string& path) -> FakeResponse {
           std::lock_guard lock(mutex_);
           if (path == kListPath) return response_;
+          if (path.rfind("/v4.0.0/libpod/events?", 0) == 0) {
+            FakeResponse r{200, ""};
+            r.stream = true;
+            return r;
+          }
           return {404, R"({"cause":"no such path","message":"not found","response":404})"};
         }) {}
   void Set(FakeResponse response) {
@@ -267,6 +275,133 @@ TEST(PodmanMetadataTest, InfraIsSandboxAndStoppedAreKnownWithoutCgroup) {
   EXPECT_EQ(stopped[0].runtime, Runtime::kPodman);
   EXPECT_EQ(stopped[0].start_time_seconds, 1700000000.0);
   EXPECT_EQ(stopped[0].restart_count, 4);
+}
+
+// Event lines as podman 4.3.1's GET /v4.0.0/libpod/events sends them
+// (recorded on a private `podman system service`; "died" and "remove" are
+// libpod's names, the Docker-compatible /events says "die" and "remove").
+std::string RecordedEvent(const std::string& action, const std::string& id,
+                          const std::string& name) {
+  return R"({"status":")" + action + R"(","id":")" + id +
+         R"(","from":"localhost/berth-busybox:probe","Type":"container","Action":")" + action +
+         R"(","Actor":{"ID":")" + id +
+         R"(","Attributes":{"containerExitCode":"0","image":"localhost/berth-busybox:probe","name":")" +
+         name + R"(","podId":""}},"scope":"local","time":1795351629,"timeNano":1795351629617884044})";
+}
+
+TEST(PodmanEventsTest, RecordedLinesParseAsDockerEvents) {
+  struct Case {
+    std::string action, name;
+  };
+  for (const Case& c : {Case{"create", "probe-a"}, Case{"start", "probe-a"},
+                        Case{"rename", "probe-b"}, Case{"died", "probe-b"},
+                        Case{"remove", "probe-b"}}) {
+    auto event = ParseDockerEvent(RecordedEvent(c.action, kWeb, c.name));
+    ASSERT_TRUE(event.has_value()) << c.action;
+    EXPECT_EQ(event->type, "container");
+    EXPECT_EQ(event->action, c.action);
+    EXPECT_EQ(event->id, kWeb);
+    EXPECT_EQ(event->name, c.name);
+  }
+}
+
+TEST(PodmanEventsTest, AsksLibpodForContainerEventsByTheirLibpodNames) {
+  EXPECT_EQ(PodmanMetadata::EventsPath(),
+            "/v4.0.0/libpod/events?filters=%7B%22type%22%3A%5B%22container%22%5D%2C%22event%22"
+            "%3A%5B%22create%22%2C%22start%22%2C%22died%22%2C%22remove%22%2C%22rename%22%5D%7D");
+}
+
+// Polls `done` for up to 3 s.
+bool Eventually(const std::function<bool()>& done) {
+  for (int i = 0; i < 300; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  return done();
+}
+
+PodmanOptions EventOptions(const std::string& socket) {
+  PodmanOptions options = Options(socket);
+  options.min_backoff = milliseconds(50);
+  options.max_backoff = milliseconds(200);
+  return options;  // refresh_interval stays 10 s: only events make it list
+}
+
+std::string AnnotateName(PodmanMetadata& provider, const std::string& id) {
+  ContainerIdentity identity = Identity(id);
+  std::vector<ContainerIdentity*> ids{&identity};
+  provider.Annotate(ids);
+  return identity.name;
+}
+
+// Lists, waits for the event stream, and takes the list its connect asks for.
+void Sync(PodmanMetadata& provider, FakePodman& podman) {
+  ASSERT_EQ(AnnotateName(provider, kWeb), "berth-meta-web");
+  ASSERT_TRUE(Eventually([&] { return podman.server().open_streams() == 1; }));
+  ASSERT_TRUE(Eventually([&] { return provider.events_connected(); }));
+  AnnotateName(provider, kWeb);
+}
+
+std::string ListOf(const std::string& name) {
+  return R"([{"Id":")" + kWeb + R"(","Names":[")" + name +
+         R"("],"Image":"localhost/berth-busybox:meta","State":"running","StartedAt":1795342574},
+            {"Id":")" + kExited + R"(","Names":["old"],"State":"exited"}])";
+}
+
+TEST(PodmanEventsTest, ARenameShowsAtTheNextSampleWithOneList) {
+  FakePodman podman;
+  podman.Set({200, ListOf("berth-meta-web")});
+  PodmanMetadata provider(EventOptions(podman.server().socket_path()));
+  Sync(provider, podman);
+  const int lists = podman.server().requests(kListPath);
+  AnnotateName(provider, kWeb);  // no event: no list (refresh interval 10 s)
+  EXPECT_EQ(podman.server().requests(kListPath), lists);
+
+  podman.Set({200, ListOf("berth-meta-renamed")});
+  podman.server().Push(RecordedEvent("rename", kWeb, "berth-meta-renamed") + "\n");
+  ASSERT_TRUE(Eventually([&] { return AnnotateName(provider, kWeb) == "berth-meta-renamed"; }));
+  EXPECT_EQ(AnnotateName(provider, kWeb), "berth-meta-renamed");
+  EXPECT_EQ(podman.server().requests(kListPath), lists + 1);  // one list for the event
+}
+
+TEST(PodmanEventsTest, RemoveForgetsAndCreateListsAtTheNextSample) {
+  FakePodman podman;
+  podman.Set({200, ListOf("berth-meta-web")});
+  PodmanMetadata provider(EventOptions(podman.server().socket_path()));
+  Sync(provider, podman);
+  ASSERT_EQ(provider.KnownWithoutCgroup({kWeb}).size(), 1u);
+
+  // Removed: gone from the cache without waiting for a sample.
+  podman.Set({200, R"([{"Id":")" + kWeb + R"(","Names":["berth-meta-web"],"State":"running"}])"});
+  podman.server().Push(RecordedEvent("remove", kExited, "old") + "\n");
+  ASSERT_TRUE(Eventually([&] { return provider.KnownWithoutCgroup({kWeb}).empty(); }));
+
+  // Created (no cgroup yet): the next sample lists and knows it.
+  const std::string created(64, 'c');
+  podman.Set({200, R"([{"Id":")" + kWeb + R"(","Names":["berth-meta-web"],"State":"running"},
+                      {"Id":")" + created + R"(","Names":["fresh"],"State":"created"}])"});
+  const int lists = podman.server().requests(kListPath);
+  podman.server().Push(RecordedEvent("create", created, "fresh") + "\n");
+  ASSERT_TRUE(Eventually([&] {
+    AnnotateName(provider, kWeb);
+    return podman.server().requests(kListPath) > lists;
+  }));
+  auto stopped = provider.KnownWithoutCgroup({kWeb});
+  ASSERT_EQ(stopped.size(), 1u);
+  EXPECT_EQ(stopped[0].name, "fresh");
+}
+
+// Events missed while the stream was down: the reconnect has the next
+// sample list (a rename in the gap shows).
+TEST(PodmanEventsTest, AReconnectListsAgain) {
+  FakePodman podman;
+  podman.Set({200, ListOf("berth-meta-web")});
+  PodmanMetadata provider(EventOptions(podman.server().socket_path()));
+  Sync(provider, podman);
+  podman.server().CloseStreams();
+  podman.Set({200, ListOf("renamed-in-the-gap")});
+  ASSERT_TRUE(Eventually([&] { return podman.server().requests("/v4.0.0/libpod/events") == 2; }));
+  ASSERT_TRUE(Eventually([&] { return AnnotateName(provider, kWeb) == "renamed-in-the-gap"; }));
 }
 
 }  // namespace

@@ -9,9 +9,10 @@
 #     (--docker.socket /nonexistent) is no warning: the containers are Podman's;
 #   - `berth serve`: /metrics names them (name, image, the allow-listed
 #     compose label, berth_container_info{runtime="podman"}), counts no docker
-#     or podman errors; `podman rename` shows within the Podman list refresh
-#     (10 s) plus a sample; `podman rm` drops the container at the next fresh
-#     collection.
+#     or podman errors; `podman rename` shows within 2 s (berth follows
+#     libpod's event stream: the rename is in the next sample; the periodic
+#     list alone would take up to 10 s); `podman rm` drops the container at
+#     the next fresh collection.
 # Containers land under /libpod_parent/libpod-<id> (cgroupfs manager).
 # Env: BERTH_BIN. Exit 0 pass, 77 skip (Podman cannot run a container here),
 # else fail. Stops what it started, by pid.
@@ -207,7 +208,7 @@ check_errors
 echo "ok: image, compose label, runtime, start time; no metadata errors"
 
 pm rename berth-pm-web berth-pm-renamed || fail "podman rename"
-expect_name "$web" berth-pm-renamed 15
+expect_name "$web" berth-pm-renamed 2
 pm rm -f -t 0 berth-pm-renamed >/dev/null || fail "podman rm"
 expect_name "$web" "" 3
 expect_name "$anon" "$anon_name" 1
