@@ -144,7 +144,7 @@ class TopApp {
       frame_.prev_processes.clear();
     }
     frame_.process_owner = state_.detail_id;
-    frame_.processes = processes_.Read(c->pids);
+    frame_.processes = processes_.Read(sampler_->Processes(c->identity.id));
     frame_.process_time = now;
     const double elapsed =
         frame_.prev_processes.empty()

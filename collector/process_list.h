@@ -1,5 +1,5 @@
 // Process list of one container (the detail view of `berth top`): for each
-// pid of ContainerStats::pids, /proc/<pid>/stat (via ParseProcPidStat),
+// pid of a container (Sampler::Processes), /proc/<pid>/stat (via ParseProcPidStat),
 // /proc/<pid>/status (the real uid, named through <rootfs>/etc/passwd) and
 // /proc/<pid>/cmdline, all read through the RootFs. The parsers are pure
 // functions on std::string_view; ReadProcesses does the I/O.

@@ -242,6 +242,17 @@ void Sampler::AddMetadataProvider(std::unique_ptr<MetadataProvider> provider) {
 
 const RootFs& Sampler::rootfs() const { return impl_->rootfs; }
 
+std::vector<int> Sampler::Processes(const std::string& id) {
+  Impl& s = *impl_;
+  auto it = s.states.find(id);
+  if (it == s.states.end()) return {};
+  ErrorCounts errors;
+  ReadContext ctx{s.reader, errors, s.devices, s.user_hz};
+  ContainerStats scratch;
+  if (!it->second->ReadProcesses(ctx, scratch)) return {};
+  return std::move(scratch.pids);
+}
+
 ErrorCounts Sampler::error_totals() const {
   std::lock_guard<std::mutex> lock(impl_->totals_mu);
   return impl_->totals;

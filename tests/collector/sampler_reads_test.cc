@@ -73,5 +73,15 @@ TEST(SamplerReadsTest, NonZeroSwapUsageIsReadEvenWhenTheHostReportsNoSwap) {
   EXPECT_EQ(sampler.Collect()->Find(kWeb)->memory.swap_bytes, 2097152u);
 }
 
+TEST(SamplerReadsTest, ProcessesAreReadWhenAsked) {
+  TempTree t("v2-docker-systemd");
+  Sampler sampler(SamplerOptions{t.path(), false, true, std::chrono::hours(1)});
+  ASSERT_THAT(sampler.Collect()->Find(kWeb)->pids, ::testing::ElementsAre(4123, 4150));
+  t.Write(WebDir() + "/cgroup.procs", "4150\n4200\n");
+  EXPECT_TRUE(sampler.Collect()->Find(kWeb)->pids.empty());  // not re-read by Collect
+  EXPECT_THAT(sampler.Processes(kWeb), ::testing::ElementsAre(4150, 4200));
+  EXPECT_TRUE(sampler.Processes("no-such-container").empty());
+}
+
 }  // namespace
 }  // namespace berth::collector
