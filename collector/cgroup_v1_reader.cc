@@ -71,9 +71,12 @@ CgroupV1Reader::CgroupV1Reader(std::array<std::string, kNumV1Controllers> dirs,
     : dirs_(std::move(dirs)) {
   static_assert(kNames.size() == kNumFiles);
   for (size_t i = 0; i < kNumFiles; ++i) {
-    const bool limit = i == kCfsQuota || i == kCfsPeriod || i == kShares || i == kMemLimit ||
-                       i == kMemSoftLimit || i == kMemswLimit || i == kPidsMax;
-    files_[i] = KeptFile(kNames[i], /*keep=*/!limit);  // limits: read rarely
+    // Read rarely (limits every 10 s, the process lists when needed): not
+    // worth a descriptor of the RLIMIT_NOFILE budget.
+    const bool rare = i == kCfsQuota || i == kCfsPeriod || i == kShares || i == kMemLimit ||
+                      i == kMemSoftLimit || i == kMemswLimit || i == kPidsMax || i == kProcs ||
+                      i == kTasks;
+    files_[i] = KeptFile(kNames[i], /*keep=*/!rare);
   }
   for (V1Controller c : {V1Controller::kCpu, V1Controller::kCpuacct, V1Controller::kMemory,
                          V1Controller::kPids, V1Controller::kBlkio}) {

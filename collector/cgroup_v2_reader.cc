@@ -28,9 +28,12 @@ CgroupV2Reader::CgroupV2Reader(std::string dir, bool pressure_only)
     : dir_(std::move(dir)), pressure_only_(pressure_only) {
   static_assert(kNames.size() == kNumFiles);
   for (size_t i = 0; i < kNumFiles; ++i) {
-    const bool limit = i == kCpuMax || i == kCpuWeight || i == kMemoryMax || i == kMemoryHigh ||
-                       i == kMemoryLow || i == kSwapMax || i == kPidsMax;
-    files_[i] = KeptFile(kNames[i], /*keep=*/!limit);  // limits: read rarely
+    // Read rarely (limits every 10 s, memory.events on a change, the process
+    // lists when needed): not worth a descriptor of the RLIMIT_NOFILE budget.
+    const bool rare = i == kCpuMax || i == kCpuWeight || i == kMemoryMax || i == kMemoryHigh ||
+                      i == kMemoryLow || i == kSwapMax || i == kPidsMax || i == kMemoryEvents ||
+                      i == kProcs || i == kThreads;
+    files_[i] = KeptFile(kNames[i], /*keep=*/!rare);
   }
 }
 
@@ -153,6 +156,7 @@ bool CgroupV2Reader::ReadEvents(ReadContext& ctx, MemoryStats& mem) {
 
 bool CgroupV2Reader::ReadSwap(ReadContext& ctx, MemoryStats& mem) {
   if (ctx.host_without_swap && swap_seen_zero_) {
+    files_[kSwapCurrent].Close();  // not read again: free its descriptor
     mem.swap_bytes = 0;
     return true;
   }

@@ -35,7 +35,7 @@ TEST(VanishTest, ContainerDeletedBetweenCollectionsIsDroppedAndItsFdsClosed) {
   Sampler sampler(SamplerOptions{t.path(), false, true});
   SnapshotPtr first = sampler.Collect();
   ASSERT_THAT(Ids(*first), ElementsAre(kWeb, kHostNet));
-  EXPECT_GT(t.OpenFdsUnder(WebDir()), 10);            // its cgroup files are kept open
+  EXPECT_GE(t.OpenFdsUnder(WebDir()), 9);  // the files read every collection stay open
   EXPECT_EQ(t.OpenFdsUnder("proc/4123/net/dev"), 1);  // and its net/dev
   t.Remove(WebDir());
   SnapshotPtr second = sampler.Collect();
