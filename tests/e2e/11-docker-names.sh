@@ -14,6 +14,8 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/dockerd.sh
 source "$HERE/lib/dockerd.sh"
+# shellcheck source=lib/stop_pid.sh
+source "$HERE/lib/stop_pid.sh"
 
 [ -n "${BERTH_BIN:-}" ] && [ -x "$BERTH_BIN" ] || { echo "SKIP: BERTH_BIN is not set to the built berth binary"; exit 77; }
 for tool in curl python3; do
@@ -22,12 +24,6 @@ done
 
 WORK=$(mktemp -d /tmp/berth-e2e-names.XXXXXX)
 BERTH_PID=
-stop_pid() {
-  [ -n "$1" ] || return 0
-  kill "$1" 2>/dev/null
-  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null
-}
 cleanup() {
   local rc=$?
   stop_pid "$BERTH_PID"

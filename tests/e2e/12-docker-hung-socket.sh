@@ -13,12 +13,8 @@ done
 
 WORK=$(mktemp -d /tmp/berth-e2e-hung.XXXXXX)
 HUNG_PID= BERTH_PID=
-stop_pid() {
-  [ -n "$1" ] || return 0
-  kill "$1" 2>/dev/null
-  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null
-}
+# shellcheck source=lib/stop_pid.sh
+source "$(dirname "$0")/lib/stop_pid.sh"
 cleanup() {
   local rc=$?
   stop_pid "$BERTH_PID"

@@ -20,6 +20,8 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/dockerd.sh
 source "$HERE/lib/dockerd.sh"  # berth_busybox_rootfs
+# shellcheck source=lib/stop_pid.sh
+source "$HERE/lib/stop_pid.sh"
 
 [ -n "${BERTH_BIN:-}" ] && [ -x "$BERTH_BIN" ] || { echo "SKIP: BERTH_BIN is not set to the built berth binary"; exit 77; }
 for tool in podman curl python3; do
@@ -51,12 +53,6 @@ PM_FLAGS=(--root "$WORK/root" --runroot "$WORK/run" --tmpdir "$WORK/tmp" --stora
 pm() { podman "${PM_FLAGS[@]}" "$@"; }
 RUN_FLAGS=(--network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 
-stop_pid() {
-  [ -n "$1" ] || return 0
-  kill "$1" 2>/dev/null
-  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null
-}
 cleanup() {
   local rc=$?
   stop_pid "$BERTH_PID"

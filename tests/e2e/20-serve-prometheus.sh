@@ -22,14 +22,10 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root for a private dockerd"; exit 77; }
 
 source "$ROOT/tests/e2e/lib/dockerd.sh"
+# shellcheck source=lib/stop_pid.sh
+source "$ROOT/tests/e2e/lib/stop_pid.sh"
 tmp=$(mktemp -d /tmp/berth-serve-prom.XXXXXX)
 BERTH_PID= PROM_PID= CHURN_PID=
-stop_pid() {
-  [ -n "$1" ] || return 0
-  kill "$1" 2>/dev/null
-  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null
-}
 cleanup() {
   stop_pid "$CHURN_PID"; stop_pid "$PROM_PID"; stop_pid "$BERTH_PID"
   berth_dockerd_stop

@@ -22,6 +22,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 GOLDEN=$HERE/../golden/top
 # shellcheck source=lib/dockerd.sh
 source "$HERE/lib/dockerd.sh"
+# shellcheck source=lib/stop_pid.sh
+source "$HERE/lib/stop_pid.sh"
 
 [ -n "${BERTH_BIN:-}" ] && [ -x "$BERTH_BIN" ] || { echo "SKIP: BERTH_BIN is not set to the built berth binary"; exit 77; }
 command -v tmux >/dev/null || { echo "SKIP: tmux not installed (apt-get install tmux)"; exit 77; }
@@ -30,12 +32,6 @@ WORK=$(mktemp -d /tmp/berth-e2e-top.XXXXXX)
 TMUX_SOCK=berth-top-e2e-$$
 BERTH_TOP_PID=
 tm() { tmux -L "$TMUX_SOCK" "$@"; }
-stop_pid() {
-  [ -n "$1" ] || return 0
-  kill "$1" 2>/dev/null
-  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null
-}
 cleanup() {
   local rc=$?
   stop_pid "$BERTH_TOP_PID"
