@@ -511,21 +511,32 @@ LabelPairs ContainerLabels(const ContainerStats& container, const FamilyOptions&
   return labels;
 }
 
-void AppendContainerFamilies(const Snapshot& snapshot, const FamilyOptions& options,
-                             std::string& out, const PieceFlush& flush, size_t piece_bytes) {
-  // Each container's label string, built and escaped once.
-  std::vector<std::string> base_labels;
-  base_labels.reserve(snapshot.containers.size());
+std::vector<std::string> ContainerLabelTexts(const Snapshot& snapshot,
+                                             const FamilyOptions& options) {
+  std::vector<std::string> texts;
+  texts.reserve(snapshot.containers.size());
   for (const ContainerStats& container : snapshot.containers) {
     std::string text;
     for (const auto& [name, value] : ContainerLabels(container, options)) {
       if (!text.empty()) text.push_back(',');
       AppendLabel(text, name, value);
     }
-    base_labels.push_back(std::move(text));
+    texts.push_back(std::move(text));
   }
+  return texts;
+}
+
+void AppendContainerFamilies(const Snapshot& snapshot, const FamilyOptions& options,
+                             std::string& out, const PieceFlush& flush, size_t piece_bytes) {
+  AppendContainerFamilies(snapshot, options, ContainerLabelTexts(snapshot, options), out, flush,
+                          piece_bytes);
+}
+
+void AppendContainerFamilies(const Snapshot& snapshot, const FamilyOptions& options,
+                             std::span<const std::string> base_labels, std::string& out,
+                             const PieceFlush& flush, size_t piece_bytes) {
   if (flush) {
-    out.reserve(out.size() + piece_bytes + 64 * 1024);
+    out.reserve(out.size() + piece_bytes + 16 * 1024);  // a piece + one container's samples
   } else {
     // About 55 samples per container, each its base labels plus ~70 bytes of
     // name and value.

@@ -85,6 +85,17 @@ void AppendContainerFamilies(const collector::Snapshot& snapshot, const FamilyOp
                              std::string& out, const PieceFlush& flush = {},
                              size_t piece_bytes = 256 * 1024);
 
+// Each container's labels as exposition text ("id=\"…\",name=\"…\",…"),
+// escaped; in snapshot order.
+std::vector<std::string> ContainerLabelTexts(const collector::Snapshot& snapshot,
+                                             const FamilyOptions& options);
+
+// The same with the label texts made once by the caller (a page rendered
+// more than once).
+void AppendContainerFamilies(const collector::Snapshot& snapshot, const FamilyOptions& options,
+                             std::span<const std::string> base_labels, std::string& out,
+                             const PieceFlush& flush = {}, size_t piece_bytes = 256 * 1024);
+
 // The same families as prometheus-cpp objects.
 std::vector<prometheus::MetricFamily> ContainerMetricFamilies(const collector::Snapshot& snapshot,
                                                               const FamilyOptions& options);

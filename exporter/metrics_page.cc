@@ -1,6 +1,8 @@
 #include "exporter/metrics_page.h"
 
+#include <mutex>
 #include <sstream>
+#include <vector>
 
 #include <prometheus/text_serializer.h>
 
@@ -16,6 +18,34 @@ void AppendSerialized(const std::vector<prometheus::MetricFamily>& families, std
   out.append(stream.str());
 }
 
+// The buffers pieces are rendered into, kept between pages so their memory
+// is not faulted in again on every scrape: as many as scrapes ever ran at
+// once (one, with one Prometheus), at most kKeptBuffers.
+class PieceBuffer {
+ public:
+  PieceBuffer() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!free_.empty()) {
+      buffer_ = std::move(free_.back());
+      free_.pop_back();
+    }
+    buffer_.clear();
+  }
+  ~PieceBuffer() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (free_.size() < kKeptBuffers) free_.push_back(std::move(buffer_));
+  }
+  PieceBuffer(const PieceBuffer&) = delete;
+  PieceBuffer& operator=(const PieceBuffer&) = delete;
+  std::string& get() { return buffer_; }
+
+ private:
+  static constexpr size_t kKeptBuffers = 2;
+  static inline std::mutex mu_;
+  static inline std::vector<std::string> free_;
+  std::string buffer_;
+};
+
 }  // namespace
 
 MetricsPage::MetricsPage(collector::SnapshotPtr snapshot,
@@ -28,9 +58,11 @@ MetricsPage::MetricsPage(collector::SnapshotPtr snapshot,
   if (!Contains(options_.disabled, Group::kProcess)) {
     AppendSerialized(ProcessCollector().Collect(), tail_);
   }
+  labels_ = ContainerLabelTexts(*snapshot_, options_);
   size_t containers = 0;
-  std::string buffer;
-  AppendContainerFamilies(*snapshot_, options_, buffer,
+  PieceBuffer piece_buffer;
+  std::string& buffer = piece_buffer.get();
+  AppendContainerFamilies(*snapshot_, options_, labels_, buffer,
                           [&](std::string& piece) { containers += piece.size(); }, kPieceBytes);
   size_ = head_.size() + containers + buffer.size() + tail_.size();
 }
@@ -38,9 +70,10 @@ MetricsPage::MetricsPage(collector::SnapshotPtr snapshot,
 bool MetricsPage::Write(const Writer& write) const {
   if (!head_.empty() && !write(head_)) return false;
   bool ok = true;
-  std::string buffer;
+  PieceBuffer piece_buffer;
+  std::string& buffer = piece_buffer.get();
   AppendContainerFamilies(
-      *snapshot_, options_, buffer,
+      *snapshot_, options_, labels_, buffer,
       [&](std::string& piece) {
         if (ok) ok = write(piece);
       },

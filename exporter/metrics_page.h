@@ -18,6 +18,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "collector/snapshot.h"
 #include "exporter/container_families.h"
@@ -46,6 +47,7 @@ class MetricsPage {
   FamilyOptions options_;
   std::string head_;  // berth_* families
   std::string tail_;  // machine_* and process_* families
+  std::vector<std::string> labels_;  // each container's label text, made once
   size_t size_ = 0;
 };
 
