@@ -110,12 +110,23 @@ bool CgroupV1Reader::ReadCpu(ReadContext& ctx, ContainerStats& out) {
   }
   const std::string& d = dir(V1Controller::kCpu);
   if (d.empty()) return true;
+  // Without a quota the bandwidth timer does not run: v1's cpu.stat (periods
+  // and throttling only) cannot change until a quota is set, which the limits
+  // refresh notices.
+  if (throttling_ && !ctx.refresh_limits && limits_.cpu.quota_us == kUnlimited) {
+    cpu.nr_periods = throttling_->nr_periods;
+    cpu.nr_throttled = throttling_->nr_throttled;
+    cpu.throttled_ns = throttling_->throttled_ns;
+    return true;
+  }
+  throttling_.reset();
   return ReadInto(files_[kCpuStat], d, ctx, kSource,
                   [](std::string_view t) { return ParseCpuStatV1(t); },
                   [&](const CpuStats& v) {
                     cpu.nr_periods = v.nr_periods;
                     cpu.nr_throttled = v.nr_throttled;
                     cpu.throttled_ns = v.throttled_ns;
+                    throttling_ = v;
                   });
 }
 
@@ -150,6 +161,24 @@ bool CgroupV1Reader::ReadLimits(ReadContext& ctx) {
   return true;
 }
 
+bool CgroupV1Reader::ReadFailcnt(ReadContext& ctx, MemoryStats& mem) {
+  // failcnt counts charges refused at this cgroup's own limit: without a
+  // limit it cannot change until one is set, which the limits refresh notices.
+  const bool unlimited = limits_.memory_limit == kUnlimited;
+  if (failcnt_ && !ctx.refresh_limits && unlimited) {
+    mem.failcnt = *failcnt_;
+    mem.events.max = *failcnt_;
+    return true;
+  }
+  failcnt_.reset();
+  return ReadInto(files_[kMemFailcnt], dir(V1Controller::kMemory), ctx, kSource, Uint(),
+                  [&](uint64_t v) {
+                    mem.failcnt = v;
+                    mem.events.max = v;
+                    failcnt_ = v;
+                  });
+}
+
 bool CgroupV1Reader::ReadMemory(ReadContext& ctx, ContainerStats& out) {
   const std::string& d = dir(V1Controller::kMemory);
   if (d.empty()) return true;
@@ -159,11 +188,7 @@ bool CgroupV1Reader::ReadMemory(ReadContext& ctx, ContainerStats& out) {
                      [&](uint64_t v) { mem.usage_bytes = v; }) &&
             ReadInto(files_[kMemMaxUsage], d, ctx, kSource, Uint(),
                      [&](uint64_t v) { mem.peak_bytes = v; }) &&
-            ReadInto(files_[kMemFailcnt], d, ctx, kSource, Uint(),
-                     [&](uint64_t v) {
-                       mem.failcnt = v;
-                       mem.events.max = v;
-                     }) &&
+            ReadFailcnt(ctx, mem) &&
             ReadInto(files_[kMemStat], d, ctx, kSource,
                      [](std::string_view t) { return ParseMemoryStatV1(t); },
                      [&](const MemoryStat& v) { mem.stat = v; }) &&

@@ -13,13 +13,16 @@
 // error under "cgroup", Read() false when a directory is gone; the limit files
 // (cfs_quota_us, cfs_period_us, shares, limit_in_bytes, soft_limit_in_bytes,
 // memsw.limit_in_bytes, pids.max) only when ReadContext::refresh_limits is
-// set; "tasks" only where pids.current is absent; cgroup.procs only when
+// set; cpu.stat (throttling only, on v1) and memory.failcnt are re-read only
+// with the limits while there is no CPU quota / memory limit (they cannot
+// change then); "tasks" only where pids.current is absent; cgroup.procs only when
 // ReadContext::read_pids is set (or pids.current is absent). Ownership: owns
 // its descriptors. Thread-safety: none.
 #ifndef BERTH_COLLECTOR_CGROUP_V1_READER_H_
 #define BERTH_COLLECTOR_CGROUP_V1_READER_H_
 
 #include <array>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -57,6 +60,7 @@ class CgroupV1Reader {
   const std::string& dir(V1Controller c) const { return dirs_[static_cast<size_t>(c)]; }
   bool ReadCpu(ReadContext& ctx, ContainerStats& out);
   bool ReadMemory(ReadContext& ctx, ContainerStats& out);
+  bool ReadFailcnt(ReadContext& ctx, MemoryStats& mem);
   bool ReadBlkio(ReadContext& ctx, ContainerStats& out);
   bool ReadTasks(ReadContext& ctx, ContainerStats& out);
   bool ReadLimits(ReadContext& ctx);
@@ -67,6 +71,10 @@ class CgroupV1Reader {
   };
   bool limits_read_ = false;
   Limits limits_;
+  // Last values of files that cannot change while a limit is absent (see
+  // ReadCpu, ReadFailcnt); re-read with the limits.
+  std::optional<CpuStats> throttling_;
+  std::optional<uint64_t> failcnt_;
 
   std::array<std::string, kNumV1Controllers> dirs_;
   std::string procs_dir_;  // the first hierarchy the container is in

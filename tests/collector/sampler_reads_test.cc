@@ -1,6 +1,7 @@
 // What a collection leaves unread, and that skipping it never shows a wrong
 // figure: PSI files when the view shows no pressure; memory.swap.current on a
-// host without swap once it read 0 (and read as usual on a host with swap).
+// host without swap once it read 0 (and read as usual on a host with swap);
+// v1 throttling and failcnt while no quota / limit is set.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -81,6 +82,49 @@ TEST(SamplerReadsTest, ProcessesAreReadWhenAsked) {
   EXPECT_TRUE(sampler.Collect()->Find(kWeb)->pids.empty());  // not re-read by Collect
   EXPECT_THAT(sampler.Processes(kWeb), ::testing::ElementsAre(4150, 4200));
   EXPECT_TRUE(sampler.Processes("no-such-container").empty());
+}
+
+}  // namespace
+}  // namespace berth::collector
+
+namespace berth::collector {
+namespace {
+
+constexpr const char* kV1Limited = "2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a";
+constexpr const char* kV1Unlimited = "4d3c4d3c4d3c4d3c4d3c4d3c4d3c4d3c4d3c4d3c4d3c4d3c4d3c4d3c4d3c4d3c";
+
+void BumpThrottlingAndFailcnt(const TempTree& t) {
+  for (const char* id : {kV1Limited, kV1Unlimited}) {
+    t.Write(std::string("sys/fs/cgroup/cpu,cpuacct/docker/") + id + "/cpu.stat",
+            "nr_periods 5000\nnr_throttled 99\nthrottled_time 5\n");
+    t.Write(std::string("sys/fs/cgroup/memory/docker/") + id + "/memory.failcnt", "77\n");
+  }
+}
+
+TEST(SamplerReadsTest, V1ThrottlingAndFailcntOfAnUnlimitedContainerWaitForTheLimits) {
+  TempTree t("v1-docker");
+  Sampler sampler(SamplerOptions{t.path(), false, true, std::chrono::hours(1)});
+  SnapshotPtr first = sampler.Collect();
+  ASSERT_EQ(first->Find(kV1Unlimited)->cpu.nr_periods, 0u);
+  ASSERT_EQ(first->Find(kV1Limited)->cpu.nr_periods, 1200u);
+  BumpThrottlingAndFailcnt(t);
+  SnapshotPtr second = sampler.Collect();
+  // Quota and memory limit set: read every time.
+  EXPECT_EQ(second->Find(kV1Limited)->cpu.nr_periods, 5000u);
+  EXPECT_EQ(second->Find(kV1Limited)->memory.failcnt, 77u);
+  // Neither: the kernel cannot change them (the test can): last values kept.
+  EXPECT_EQ(second->Find(kV1Unlimited)->cpu.nr_periods, 0u);
+  EXPECT_EQ(second->Find(kV1Unlimited)->memory.failcnt, 0u);
+}
+
+TEST(SamplerReadsTest, V1ThrottlingAndFailcntAreReadWithTheLimits) {
+  TempTree t("v1-docker");
+  Sampler sampler(SamplerOptions{t.path(), false, true, std::chrono::milliseconds(0)});
+  sampler.Collect();
+  BumpThrottlingAndFailcnt(t);
+  SnapshotPtr second = sampler.Collect();
+  EXPECT_EQ(second->Find(kV1Unlimited)->cpu.nr_periods, 5000u);
+  EXPECT_EQ(second->Find(kV1Unlimited)->memory.failcnt, 77u);
 }
 
 }  // namespace
