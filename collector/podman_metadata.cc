@@ -34,7 +34,7 @@ std::string DescribeSocketFailure(const DockerResponse& response, const std::str
       break;
   }
   std::string body = response.body.substr(0, 200);
-  if (auto message = ParsePodmanErrorMessage(response.body)) body = *message;
+  if (auto message = ParseDockerErrorMessage(response.body)) body = *message;
   return "HTTP " + std::to_string(response.status) + " from " + socket_path + ": " + body;
 }
 

@@ -48,12 +48,5 @@ std::optional<std::vector<PodmanContainer>> ParsePodmanContainerList(std::string
   return out;
 }
 
-std::optional<std::string> ParsePodmanErrorMessage(std::string_view body) {
-  json doc = ParseJsonBody(body);
-  if (!doc.is_object()) return std::nullopt;
-  auto it = doc.find("message");
-  if (it == doc.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
 
 }  // namespace berth::collector

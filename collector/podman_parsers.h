@@ -34,8 +34,8 @@ struct PodmanContainer {
 
 std::optional<std::vector<PodmanContainer>> ParsePodmanContainerList(std::string_view body);
 
-// "message" of a libpod error body {"cause":…,"message":…,"response":404}.
-std::optional<std::string> ParsePodmanErrorMessage(std::string_view body);
+// A libpod error body {"cause":…,"message":…,"response":404} has Docker's
+// "message": ParseDockerErrorMessage reads both.
 
 }  // namespace berth::collector
 

@@ -121,8 +121,7 @@ struct Sampler::Impl {
   std::unordered_map<std::string, std::unique_ptr<ContainerState>> states;
   // The last walk: its containers, and a watch on each directory it listed.
   std::vector<DiscoveredContainer> found;
-  std::unique_ptr<FileChangeWatch> tree_watch;
-  bool tree_watch_complete = false;
+  std::unique_ptr<FileChangeWatch> tree_watch;  // null: no complete watch
   std::optional<std::chrono::steady_clock::time_point> walked_at;
   std::vector<std::unique_ptr<MetadataProvider>> providers;
 
@@ -148,7 +147,7 @@ std::optional<double> Sampler::Impl::ProbeStartTime(const std::vector<int>& pids
 }
 
 bool Sampler::Impl::TreeChanged(std::chrono::steady_clock::time_point now) {
-  if (!tree_watch || !tree_watch_complete || !walked_at ||
+  if (!tree_watch || !walked_at ||
       now - *walked_at >= options.limits_refresh) {
     return true;
   }
@@ -175,7 +174,6 @@ void Sampler::Impl::Walk(std::chrono::steady_clock::time_point now) {
               return a.ref.id < b.ref.id;
             });
   tree_watch = complete ? std::move(watch) : nullptr;
-  tree_watch_complete = complete;
   walked_at = now;
 }
 

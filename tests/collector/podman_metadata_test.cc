@@ -84,11 +84,11 @@ TEST(ParsePodmanContainerListTest, Table) {
   }
 }
 
-TEST(ParsePodmanErrorMessageTest, RecordedNotFound) {
-  EXPECT_EQ(ParsePodmanErrorMessage(
+TEST(ParsePodmanErrorMessageTest, RecordedNotFoundReadsAsADockerError) {
+  EXPECT_EQ(ParseDockerErrorMessage(
                 R"({"cause":"no such container","message":"no container with name or ID \"nope\" found: no such container","response":404})"),
             "no container with name or ID \"nope\" found: no such container");
-  EXPECT_EQ(ParsePodmanErrorMessage("404 page not found"), std::nullopt);
+  EXPECT_EQ(ParseDockerErrorMessage("404 page not found"), std::nullopt);
 }
 
 constexpr const char* kListPath = "/v4.0.0/libpod/containers/json?all=true";

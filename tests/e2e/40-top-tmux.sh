@@ -197,11 +197,16 @@ keys x
 wait_for '^NAME ' 3 || fail "a key did not leave help"
 ok "help screen matches golden"
 
+# The pane left the alternate screen and shows the cursor again.
+expect_terminal_restored() {  # WHEN
+  [ "$(tm display -p -t top '#{alternate_on}')" = 0 ] || fail "$1 still on the alternate screen"
+  [ "$(tm display -p -t top '#{cursor_flag}')" = 1 ] || fail "$1 the cursor is hidden"
+}
+
 # 9. q restores the terminal.
 keys q
 wait_for 'EXITED rc=0' 5 || fail "q did not exit 0"
-[ "$(tm display -p -t top '#{alternate_on}')" = 0 ] || fail "after q still on the alternate screen"
-[ "$(tm display -p -t top '#{cursor_flag}')" = 1 ] || fail "after q the cursor is hidden"
+expect_terminal_restored "after q"
 BERTH_TOP_PID=
 ok "q exits 0 and restores the terminal"
 
@@ -210,8 +215,7 @@ start_top 100 30 ""
 wait_for 'top-e2e-busy' 15 || fail "second start: no rows"
 kill -TERM "$BERTH_TOP_PID"
 wait_for 'EXITED rc=' 5 || fail "SIGTERM did not stop berth top"
-[ "$(tm display -p -t top '#{alternate_on}')" = 0 ] || fail "after SIGTERM still on the alternate screen"
-[ "$(tm display -p -t top '#{cursor_flag}')" = 1 ] || fail "after SIGTERM the cursor is hidden"
+expect_terminal_restored "after SIGTERM"
 BERTH_TOP_PID=
 ok "SIGTERM restores the terminal"
 
@@ -223,8 +227,7 @@ sleep 1
 ok "--sort mem orders by memory"
 tm send-keys -t top C-c
 wait_for 'EXITED rc=' 5 || fail "Ctrl-C did not stop berth top"
-[ "$(tm display -p -t top '#{alternate_on}')" = 0 ] || fail "after Ctrl-C still on the alternate screen"
-[ "$(tm display -p -t top '#{cursor_flag}')" = 1 ] || fail "after Ctrl-C the cursor is hidden"
+expect_terminal_restored "after Ctrl-C"
 BERTH_TOP_PID=
 ok "Ctrl-C restores the terminal"
 
