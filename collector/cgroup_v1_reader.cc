@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* kSource = "cgroup";
 
-constexpr std::array<const char*, 23> kNames = {
+constexpr std::array<const char*, 24> kNames = {
     "cpu.stat",
     "cpu.cfs_quota_us",
     "cpu.cfs_period_us",
@@ -35,6 +35,7 @@ constexpr std::array<const char*, 23> kNames = {
     "pids.max",
     "cgroup.procs",
     "tasks",
+    "cpu.stat",  // kUnifiedCpuStat: in the v2 mount
 };
 
 auto Uint() {
@@ -85,6 +86,7 @@ CgroupV1Reader::CgroupV1Reader(std::array<std::string, kNumV1Controllers> dirs,
       break;
     }
   }
+  unified_dir_ = v2_dir;
   if (!v2_dir.empty()) pressure_ = std::make_unique<CgroupV2Reader>(std::move(v2_dir), true);
 }
 
@@ -96,7 +98,25 @@ void CgroupV1Reader::Close() {
 bool CgroupV1Reader::ReadCpu(ReadContext& ctx, ContainerStats& out) {
   CpuStats& cpu = out.cpu;
   const std::string& acct = dir(V1Controller::kCpuacct);
-  if (!acct.empty()) {
+  // Hybrid: the container's cgroup in the v2 mount has the core's cpu.stat
+  // without any controller. Its usage_usec is fed by the same scheduler
+  // accounting as cpuacct.usage (equal to the microsecond), and user/system
+  // come in microseconds instead of cpuacct.stat's ticks: one read, not two.
+  bool have_usage = false;
+  if (!unified_dir_.empty()) {
+    const ReadOutcome o = ReadParsed(
+        files_[kUnifiedCpuStat], unified_dir_, ctx, kSource,
+        [](std::string_view t) { return ParseCpuStatV2(t); },
+        [&](const CpuStats& v) {
+          if (!v.usage_ns) return;
+          cpu.usage_ns = v.usage_ns;
+          cpu.user_ns = v.user_ns;
+          cpu.system_ns = v.system_ns;
+          have_usage = true;
+        });
+    if (o == ReadOutcome::kGone) return false;
+  }
+  if (!acct.empty() && !have_usage) {
     if (!ReadInto(files_[kCpuacctUsage], acct, ctx, kSource, Uint(),
                   [&](uint64_t v) { cpu.usage_ns = v; }) ||
         !ReadInto(files_[kCpuacctStat], acct, ctx, kSource,
@@ -163,9 +183,23 @@ bool CgroupV1Reader::ReadLimits(ReadContext& ctx) {
 
 bool CgroupV1Reader::ReadFailcnt(ReadContext& ctx, MemoryStats& mem) {
   // failcnt counts charges refused at this cgroup's own limit: without a
-  // limit it cannot change until one is set, which the limits refresh notices.
+  // limit it cannot change until one is set, which the limits refresh
+  // notices. With one, a refusal means the usage counter, in-flight charges
+  // included, came within one charge of the limit. Every CPU has at most one
+  // charge in flight, of at most kLargestCharge; the settled part is at most
+  // the high-water mark (max_usage_in_bytes, read just before), which only a
+  // write by hand lowers. So while the mark stays further from the limit than
+  // one charge per CPU and one more, the count cannot have moved.
+  // A limit lowered since the last limits refresh is noticed with the next.
+  constexpr uint64_t kLargestCharge = uint64_t{4} << 20;  // order-10 kernel page, 4 MiB
   const bool unlimited = limits_.memory_limit == kUnlimited;
-  if (failcnt_ && !ctx.refresh_limits && unlimited) {
+  bool far_from_limit = false;
+  if (!unlimited && limits_.memory_limit && mem.peak_bytes && ctx.online_cpus > 0) {
+    const uint64_t margin = (uint64_t{ctx.online_cpus} + 1) * kLargestCharge;
+    far_from_limit = *limits_.memory_limit > margin &&
+                     *mem.peak_bytes < *limits_.memory_limit - margin;
+  }
+  if (failcnt_ && !ctx.refresh_limits && (unlimited || far_from_limit)) {
     mem.failcnt = *failcnt_;
     mem.events.max = *failcnt_;
     return true;
@@ -192,22 +226,44 @@ bool CgroupV1Reader::ReadMemory(ReadContext& ctx, ContainerStats& out) {
             ReadInto(files_[kMemStat], d, ctx, kSource,
                      [](std::string_view t) { return ParseMemoryStatV1(t); },
                      [&](const MemoryStat& v) { mem.stat = v; }) &&
-            ReadInto(files_[kMemOomControl], d, ctx, kSource,
-                     [](std::string_view t) -> std::optional<std::optional<uint64_t>> {
-                       // Valid file without oom_kill (kernel < 4.13): absent.
-                       if (t.find("oom_kill_disable") == std::string_view::npos) {
-                         return std::nullopt;
-                       }
-                       return ParseOomControlKills(t);
-                     },
-                     [&](std::optional<uint64_t> v) { mem.events.oom_kill = v; }) &&
-            ReadInto(files_[kMemswUsage], d, ctx, kSource, Uint(),
-                     [&](uint64_t v) { memsw_usage = v; });
+            ReadOomKills(ctx, mem);
   if (!ok) return false;
+  // Without swap on the host nothing can be swapped out: once memsw.usage
+  // equalled the usage it is not read again (as v2's memory.swap.current).
+  if (ctx.host_without_swap && swap_seen_zero_) {
+    mem.swap_bytes = 0;
+    return true;
+  }
+  swap_seen_zero_ = false;
+  if (!ReadInto(files_[kMemswUsage], d, ctx, kSource, Uint(),
+                [&](uint64_t v) { memsw_usage = v; })) {
+    return false;
+  }
   if (memsw_usage && mem.usage_bytes && *memsw_usage >= *mem.usage_bytes) {
     mem.swap_bytes = *memsw_usage - *mem.usage_bytes;
+    swap_seen_zero_ = mem.swap_bytes == 0u;
   }
   return true;
+}
+
+bool CgroupV1Reader::ReadOomKills(ReadContext& ctx, MemoryStats& mem) {
+  if (oom_kills_ && !ctx.refresh_limits && !ctx.oom_kills_may_have_changed) {
+    mem.events.oom_kill = *oom_kills_;
+    return true;
+  }
+  oom_kills_.reset();
+  return ReadInto(files_[kMemOomControl], dir(V1Controller::kMemory), ctx, kSource,
+                  [](std::string_view t) -> std::optional<std::optional<uint64_t>> {
+                    // Valid file without oom_kill (kernel < 4.13): absent.
+                    if (t.find("oom_kill_disable") == std::string_view::npos) {
+                      return std::nullopt;
+                    }
+                    return ParseOomControlKills(t);
+                  },
+                  [&](std::optional<uint64_t> v) {
+                    mem.events.oom_kill = v;
+                    oom_kills_ = v;
+                  });
 }
 
 bool CgroupV1Reader::ReadBlkio(ReadContext& ctx, ContainerStats& out) {
@@ -222,8 +278,10 @@ bool CgroupV1Reader::ReadBlkio(ReadContext& ctx, ContainerStats& out) {
     if (o == ReadOutcome::kMissing) o = ReadParsed(files_[fallback], d, ctx, kSource, parse, sink);
     return o != ReadOutcome::kGone;
   };
-  if (!read(kBlkioBytesRecursive, kBlkioBytes, false, bytes) ||
-      !read(kBlkioIosRecursive, kBlkioIos, true, ios)) {
+  if (!read(kBlkioBytesRecursive, kBlkioBytes, false, bytes)) return false;
+  // Both files print the same devices (the cgroup's blkio groups of the
+  // throttle policy); with none in the bytes there are none to count ios of.
+  if ((!bytes || !bytes->empty()) && !read(kBlkioIosRecursive, kBlkioIos, true, ios)) {
     return false;
   }
   if (bytes) {

@@ -6,18 +6,24 @@
 // memory.memsw.usage_in_bytes/limit_in_bytes, blkio.throttle.
 // io_service_bytes_recursive (fallback io_service_bytes) and
 // io_serviced_recursive (fallback io_serviced), pids.current, pids.max,
-// cgroup.procs and tasks; on hybrid hosts also the *.pressure files of the
-// container's directory in the v2 mount.
+// cgroup.procs and tasks; on hybrid hosts also the container's directory in
+// the v2 mount: its *.pressure files, and its cpu.stat for usage, user and
+// system instead of cpuacct.usage and cpuacct.stat (which are the fallback).
 //
 // Same rules as CgroupV2Reader: missing -> absent, malformed -> absent and an
 // error under "cgroup", Read() false when a directory is gone; the limit files
 // (cfs_quota_us, cfs_period_us, shares, limit_in_bytes, soft_limit_in_bytes,
 // memsw.limit_in_bytes, pids.max) only when ReadContext::refresh_limits is
-// set; cpu.stat (throttling only, on v1) and memory.failcnt are re-read only
-// with the limits while there is no CPU quota / memory limit (they cannot
-// change then); "tasks" only where pids.current is absent; cgroup.procs only when
-// ReadContext::read_pids is set (or pids.current is absent). Ownership: owns
-// its descriptors. Thread-safety: none.
+// set. Between limit refreshes these files are not re-read while they cannot
+// have changed, and the last values are reported: cpu.stat (throttling only,
+// on v1) while there is no CPU quota; memory.failcnt while there is no
+// memory limit or max_usage_in_bytes is far below it (see ReadFailcnt);
+// memory.oom_control while ReadContext::oom_kills_may_have_changed is false;
+// memory.memsw.usage_in_bytes on a host without swap once it equalled the
+// usage; io_serviced when io_service_bytes lists no device. "tasks" only where
+// pids.current is absent; cgroup.procs only when ReadContext::read_pids is
+// set (or pids.current is absent). Ownership: owns its descriptors.
+// Thread-safety: none.
 #ifndef BERTH_COLLECTOR_CGROUP_V1_READER_H_
 #define BERTH_COLLECTOR_CGROUP_V1_READER_H_
 
@@ -55,12 +61,14 @@ class CgroupV1Reader {
     kBlkioBytesRecursive, kBlkioBytes, kBlkioIosRecursive, kBlkioIos,  // blkio
     kPidsCurrent, kPidsMax,                                             // pids
     kProcs, kTasks,                                                     // procs dir
+    kUnifiedCpuStat,                                                    // v2 mount (hybrid)
     kNumFiles
   };
   const std::string& dir(V1Controller c) const { return dirs_[static_cast<size_t>(c)]; }
   bool ReadCpu(ReadContext& ctx, ContainerStats& out);
   bool ReadMemory(ReadContext& ctx, ContainerStats& out);
   bool ReadFailcnt(ReadContext& ctx, MemoryStats& mem);
+  bool ReadOomKills(ReadContext& ctx, MemoryStats& mem);
   bool ReadBlkio(ReadContext& ctx, ContainerStats& out);
   bool ReadTasks(ReadContext& ctx, ContainerStats& out);
   bool ReadLimits(ReadContext& ctx);
@@ -75,9 +83,12 @@ class CgroupV1Reader {
   // ReadCpu, ReadFailcnt); re-read with the limits.
   std::optional<CpuStats> throttling_;
   std::optional<uint64_t> failcnt_;
+  std::optional<std::optional<uint64_t>> oom_kills_;  // memory.oom_control, last read
+  bool swap_seen_zero_ = false;
 
   std::array<std::string, kNumV1Controllers> dirs_;
-  std::string procs_dir_;  // the first hierarchy the container is in
+  std::string procs_dir_;    // the first hierarchy the container is in
+  std::string unified_dir_;  // in the v2 mount (hybrid), "" when not there
   std::unique_ptr<CgroupV2Reader> pressure_;
   std::array<KeptFile, kNumFiles> files_;
 };

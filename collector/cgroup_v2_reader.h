@@ -52,8 +52,6 @@ class CgroupV2Reader {
   // cgroup.procs (and the sub-cgroups' when it is empty) into out.pids;
   // false when the directory is gone.
   bool ReadProcesses(ReadContext& ctx, ContainerStats& out);
-  // cgroup.procs (and the sub-cgroups' when it is empty) into out.pids;
-  // false when the directory is gone.
   const std::string& dir() const { return dir_; }
   void Close();
 

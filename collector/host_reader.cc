@@ -46,4 +46,13 @@ void HostReader::Read(ReadContext& ctx, HostFacts& out) {
            [&](std::string v) { out.hostname = std::move(v); });
 }
 
+std::optional<uint64_t> HostReader::ReadOomKills(ReadContext& ctx) {
+  std::optional<uint64_t> kills;
+  // A kernel without the counter is not an error: callers read every count.
+  ReadInto(vmstat_, proc_dir_, ctx, kSource,
+           [](std::string_view t) { return std::optional(ParseVmstatOomKills(t)); },
+           [&](std::optional<uint64_t> v) { kills = v; });
+  return kills;
+}
+
 }  // namespace berth::collector

@@ -1,7 +1,8 @@
 // HostReader: host facts for the Snapshot from <rootfs>/proc: /proc/stat
 // (CPU time, online CPUs, btime; USER_HZ from sysconf(_SC_CLK_TCK)),
 // /proc/meminfo (MemTotal, MemAvailable, SwapTotal), /proc/sys/kernel/osrelease and
-// hostname. Descriptors stay open between reads.
+// hostname; on request the host's OOM kill count (/proc/vmstat). Descriptors
+// stay open between reads.
 //
 // Ownership: owns its descriptors. Thread-safety: none. Errors: unreadable or
 // malformed files leave the facts absent and count an error under "proc".
@@ -9,6 +10,7 @@
 #define BERTH_COLLECTOR_HOST_READER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "collector/kept_file.h"
@@ -25,6 +27,8 @@ class HostReader {
  public:
   explicit HostReader(const RootFs& rootfs);
   void Read(ReadContext& ctx, HostFacts& out);
+  // /proc/vmstat oom_kill; nullopt when unreadable or absent (kernel < 4.13).
+  std::optional<uint64_t> ReadOomKills(ReadContext& ctx);
 
  private:
   std::string proc_dir_;    // "<rootfs>/proc"
@@ -33,6 +37,7 @@ class HostReader {
   KeptFile meminfo_{"meminfo"};
   KeptFile osrelease_{"osrelease"};
   KeptFile hostname_{"hostname"};
+  KeptFile vmstat_{"vmstat"};
 };
 
 }  // namespace berth::collector

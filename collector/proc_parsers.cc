@@ -99,6 +99,19 @@ std::optional<ProcStat> ParseProcStat(std::string_view text, uint64_t user_hz) {
   return out;
 }
 
+std::optional<uint64_t> ParseVmstatOomKills(std::string_view text) {
+  std::string_view line, key, value, extra;
+  while (NextLine(&text, &line)) {
+    if (!NextToken(&line, &key) || key != "oom_kill") continue;
+    uint64_t v = 0;
+    if (!NextToken(&line, &value) || !ToU64(value, &v) || NextToken(&line, &extra)) {
+      return std::nullopt;
+    }
+    return v;
+  }
+  return std::nullopt;
+}
+
 std::optional<MemInfo> ParseMemInfo(std::string_view text) {
   MemInfo out;
   bool have_total = false;

@@ -31,6 +31,10 @@ struct MemInfo {
 };
 std::optional<MemInfo> ParseMemInfo(std::string_view text);
 
+// /proc/vmstat: the oom_kill counter (every OOM kill on the host, memcg or
+// global; kernel >= 4.13). nullopt when the line is absent or malformed.
+std::optional<uint64_t> ParseVmstatOomKills(std::string_view text);
+
 // /proc/<pid>/net/dev: every interface (lo included), sorted by name.
 std::optional<std::vector<NetInterfaceStats>> ParseNetDev(std::string_view text);
 

@@ -36,6 +36,13 @@ struct ReadContext {
   // The host has no swap (/proc/meminfo SwapTotal 0): a container's swap
   // usage is 0 without reading memory.swap.current.
   bool host_without_swap = false;
+  // False when no OOM kill can have been counted in any v1 memory.oom_control
+  // since the last collection (the host's /proc/vmstat oom_kill did not move
+  // in this or the previous collection): v1 readers keep their last count.
+  bool oom_kills_may_have_changed = true;
+  // Online CPUs (0: unknown); bounds how many memory charges can be in
+  // flight at once (see CgroupV1Reader::ReadFailcnt).
+  uint32_t online_cpus = 0;
   // Read the *.pressure (PSI) files (SamplerOptions::pressure).
   bool read_pressure = true;
   // Polled at the start of the collection: readers skip files it reports

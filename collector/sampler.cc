@@ -117,6 +117,8 @@ struct Sampler::Impl {
   uint64_t user_hz;
   CgroupLayout layout;
   bool layout_warned = false;
+  std::optional<uint64_t> host_oom_kills;  // /proc/vmstat oom_kill, last collection
+  bool host_oom_kills_moved = true;
   uint64_t generation = 0;
   std::unordered_map<std::string, std::unique_ptr<ContainerState>> states;
   // The last walk: its containers, and a watch on each directory it listed.
@@ -279,6 +281,17 @@ SnapshotPtr Sampler::Collect() {
   snap->host.cgroup_mode = s.layout.mode;
   s.host.Read(ctx, snap->host);
   ctx.host_without_swap = snap->host.swap_total_bytes == 0;
+  ctx.online_cpus = snap->host.online_cpus.value_or(0);
+  if (s.layout.mode == CgroupMode::kLegacy || s.layout.mode == CgroupMode::kHybrid) {
+    // v1's memory.oom_control has no change notification. The kernel counts
+    // every OOM kill in /proc/vmstat just before the victim's cgroup, so the
+    // counts are re-read when that moved in this or the previous collection.
+    const std::optional<uint64_t> kills = s.host.ReadOomKills(ctx);
+    const bool moved = !kills || kills != s.host_oom_kills;
+    ctx.oom_kills_may_have_changed = moved || s.host_oom_kills_moved;
+    s.host_oom_kills = kills;
+    s.host_oom_kills_moved = moved;
+  }
   s.watch.Poll();
   ctx.watch = &s.watch;
   // The host's network namespace: init's, or (when init's link is not

@@ -324,7 +324,12 @@ TEST(FixtureSamplerTest, HybridLikeThisMachine) {
   const ContainerStats& web = Get(*s, kV1Web);
   // cpu at the root, memory under /process_api/<hash>: both read.
   EXPECT_EQ(web.identity.cgroup_path, std::string("/berth-e2e/") + kV1Web);
-  EXPECT_EQ(web.cpu.usage_ns, 45678901234u);
+  // CPU from the v2 mount's cpu.stat: cpuacct.usage to the microsecond, and
+  // user/system in microseconds (cpuacct.stat's ticks are 3000/1200).
+  EXPECT_EQ(web.cpu.usage_ns, 45678901000u);
+  EXPECT_EQ(web.cpu.user_ns, 30123456000u);
+  EXPECT_EQ(web.cpu.system_ns, 15555445000u);
+  EXPECT_EQ(web.cpu.nr_periods, 1200u);  // throttling: still v1's cpu.stat
   EXPECT_EQ(web.memory.usage_bytes, 157286400u);
   EXPECT_EQ(web.memory.limit_bytes, 536870912u);
   EXPECT_FALSE(web.memory.swap_bytes.has_value());
@@ -336,6 +341,7 @@ TEST(FixtureSamplerTest, HybridLikeThisMachine) {
   EXPECT_EQ(web.io_pressure.some->total_usec, 77777u);
   const ContainerStats& idle = Get(*s, kV1Idle);
   EXPECT_FALSE(idle.cpu_pressure.some.has_value());  // not in the v2 mount
+  EXPECT_EQ(idle.cpu.usage_ns, 1234u);                // so cpuacct.usage
   EXPECT_EQ(idle.network_mode, NetworkMode::kHost);
   EXPECT_THAT(idle.net_interfaces, IsEmpty());
   EXPECT_EQ(s->host.hostname, "hybrid-host");

@@ -112,6 +112,29 @@ TEST(ParseMemInfoTest, Table) {
   }
 }
 
+TEST(ParseVmstatOomKillsTest, Table) {
+  struct Case {
+    const char* name;
+    std::string_view text;
+    std::optional<uint64_t> kills;
+  } cases[] = {
+      {"real file", "nr_free_pages 5012345\npgmajfault 1234\noom_kill 1616\nnuma_hit 9\n", 1616},
+      {"last line without newline", "pgfault 7\noom_kill 3", 3},
+      {"zero", "oom_kill 0\n", 0},
+      {"before 4.13: no oom_kill", "nr_free_pages 1\npgfault 7\n", std::nullopt},
+      {"a key that only starts alike", "oom_kill_disable 1\n", std::nullopt},
+      {"non-numeric", "oom_kill many\n", std::nullopt},
+      {"truncated", "oom_kill\n", std::nullopt},
+      {"trailing garbage", "oom_kill 3 4\n", std::nullopt},
+      {"negative", "oom_kill -1\n", std::nullopt},
+      {"empty", "", std::nullopt},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_EQ(ParseVmstatOomKills(c.text), c.kills);
+  }
+}
+
 constexpr std::string_view kNetDevHeader =
     "Inter-|   Receive                                                |  Transmit\n"
     " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs "
