@@ -100,7 +100,7 @@ struct Sampler::Impl {
   std::optional<double> ProbeStartTime(const std::vector<int>& pids, const HostFacts& host_facts);
   // Whether the cgroup tree must be walked again: no complete watch of the
   // last walk, a directory of it gained or lost an entry, or the periodic
-  // re-walk (with the limits) is due.
+  // re-walk (rewalk_interval) is due.
   bool TreeChanged(std::chrono::steady_clock::time_point now);
   // Walks the hierarchies into `found` (sorted by id), watching every
   // directory listed.
@@ -150,7 +150,7 @@ std::optional<double> Sampler::Impl::ProbeStartTime(const std::vector<int>& pids
 
 bool Sampler::Impl::TreeChanged(std::chrono::steady_clock::time_point now) {
   if (!tree_watch || !walked_at ||
-      now - *walked_at >= options.limits_refresh) {
+      now - *walked_at >= options.rewalk_interval) {
     return true;
   }
   tree_watch->Poll();

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -38,6 +39,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "collector/sampler.h"
 
@@ -361,7 +363,10 @@ BENCHMARK(BM_Collect)
 // running; tests/bench/real_containers_bench.sh sets it up): CPU per
 // collection divided by the containers found, discovery of every
 // non-container cgroup included. Skipped without the variable.
-void BM_CollectHost(benchmark::State& state) {
+// `pace`: the wait between collections. Back to back (0) measures the most
+// collections; one a second is how `berth top` and 1 s scrapes run, with the
+// containers' counters moving and the caches cooled in between.
+void CollectHost(benchmark::State& state, std::chrono::milliseconds pace) {
   const char* rootfs = std::getenv("BERTH_BENCH_ROOTFS");
   if (rootfs == nullptr || *rootfs == 0) {
     state.SkipWithError("BERTH_BENCH_ROOTFS not set: no real host to measure");
@@ -380,16 +385,24 @@ void BM_CollectHost(benchmark::State& state) {
   }
   snap.reset();
   int64_t collections = 0;
-  const double cpu0 = ProcessCpuSeconds();
+  double cpu_s = 0;
   for (auto _ : state) {
+    if (pace.count() > 0) std::this_thread::sleep_for(pace);
+    const double cpu0 = ProcessCpuSeconds();
     SnapshotPtr s = sampler.Collect();
     benchmark::DoNotOptimize(s.get());
+    s.reset();
+    cpu_s += ProcessCpuSeconds() - cpu0;
     ++collections;
   }
-  const double cpu_s = ProcessCpuSeconds() - cpu0;
   state.counters["containers"] = static_cast<double>(n);
   state.counters["us_per_container"] = cpu_s * 1e6 / (static_cast<double>(collections) * n);
   state.counters["ms_per_collection"] = cpu_s * 1e3 / static_cast<double>(collections);
+}
+
+void BM_CollectHost(benchmark::State& state) { CollectHost(state, std::chrono::milliseconds(0)); }
+void BM_CollectHostEverySecond(benchmark::State& state) {
+  CollectHost(state, std::chrono::seconds(1));
 }
 
 BENCHMARK(BM_CollectHost)
@@ -399,6 +412,11 @@ BENCHMARK(BM_CollectHost)
     ->MeasureProcessCPUTime()
     ->Unit(benchmark::kMillisecond)
     ->MinTime(2.0);
+BENCHMARK(BM_CollectHostEverySecond)
+    ->ArgNames({"psi"})
+    ->Arg(1)
+    ->Iterations(20)
+    ->Unit(benchmark::kMillisecond);
 
 void RaiseNoFileLimit() {
   rlimit lim;

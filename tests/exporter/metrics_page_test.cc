@@ -45,7 +45,9 @@ TEST_P(StreamedPageTest, PiecesOfAnySizeJoinToTheWholeText) {
         piece_bytes);
     joined += buffer;
     EXPECT_EQ(joined, whole);
-    if (piece_bytes < whole.size() / 2) EXPECT_GT(pieces, 1);
+    if (piece_bytes < whole.size() / 2) {
+      EXPECT_GT(pieces, 1);
+    }
   }
 }
 
