@@ -72,11 +72,11 @@ CgroupV1Reader::CgroupV1Reader(std::array<std::string, kNumV1Controllers> dirs,
     : dirs_(std::move(dirs)) {
   static_assert(kNames.size() == kNumFiles);
   for (size_t i = 0; i < kNumFiles; ++i) {
-    // Read rarely (limits every 10 s, the process lists when needed): not
-    // worth a descriptor of the RLIMIT_NOFILE budget.
+    // Read rarely (limits on a change, tasks without pids.current): not worth
+    // a descriptor of the RLIMIT_NOFILE budget. cgroup.procs is: it is read
+    // with every re-check (10 s), i.e. on every scrape at 15 s intervals.
     const bool rare = i == kCfsQuota || i == kCfsPeriod || i == kShares || i == kMemLimit ||
-                      i == kMemSoftLimit || i == kMemswLimit || i == kPidsMax || i == kProcs ||
-                      i == kTasks;
+                      i == kMemSoftLimit || i == kMemswLimit || i == kPidsMax || i == kTasks;
     files_[i] = KeptFile(kNames[i], /*keep=*/!rare);
   }
   for (V1Controller c : {V1Controller::kCpu, V1Controller::kCpuacct, V1Controller::kMemory,
@@ -91,6 +91,7 @@ CgroupV1Reader::CgroupV1Reader(std::array<std::string, kNumV1Controllers> dirs,
 }
 
 void CgroupV1Reader::Close() {
+  limit_watch_.Clear();
   for (auto& f : files_) f.Close();
   if (pressure_) pressure_->Close();
 }
@@ -231,6 +232,7 @@ bool CgroupV1Reader::ReadMemory(ReadContext& ctx, ContainerStats& out) {
   // Without swap on the host nothing can be swapped out: once memsw.usage
   // equalled the usage it is not read again (as v2's memory.swap.current).
   if (ctx.host_without_swap && swap_seen_zero_) {
+    files_[kMemswUsage].Close();  // not read again: free its descriptor
     mem.swap_bytes = 0;
     return true;
   }
@@ -332,8 +334,24 @@ bool CgroupV1Reader::ReadProcesses(ReadContext& ctx, ContainerStats& out) {
   return true;
 }
 
+bool CgroupV1Reader::LimitsDue(ReadContext& ctx) {
+  if (!limit_watch_.started() && ctx.watch != nullptr) {
+    std::vector<std::string> paths;
+    auto add = [&](V1Controller c, std::initializer_list<File> files) {
+      if (dir(c).empty()) return;
+      for (File f : files) paths.push_back(dir(c) + "/" + kNames[f]);
+    };
+    add(V1Controller::kCpu, {kCfsQuota, kCfsPeriod, kShares});
+    add(V1Controller::kMemory, {kMemLimit, kMemSoftLimit, kMemswLimit});
+    add(V1Controller::kPids, {kPidsMax});
+    limit_watch_.Watch(*ctx.watch, paths);
+  }
+  if (!limits_read_ || ctx.refresh_watched) return true;
+  return limit_watch_.complete() ? limit_watch_.MayHaveChanged() : ctx.refresh_limits;
+}
+
 bool CgroupV1Reader::Read(ReadContext& ctx, ContainerStats& out) {
-  if ((ctx.refresh_limits || !limits_read_) && !ReadLimits(ctx)) return false;
+  if (LimitsDue(ctx) && !ReadLimits(ctx)) return false;
   out.cpu_limits = limits_.cpu;
   out.memory.limit_bytes = limits_.memory_limit;
   out.memory.reservation_bytes = limits_.soft_limit;

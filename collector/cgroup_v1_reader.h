@@ -13,8 +13,10 @@
 // Same rules as CgroupV2Reader: missing -> absent, malformed -> absent and an
 // error under "cgroup", Read() false when a directory is gone; the limit files
 // (cfs_quota_us, cfs_period_us, shares, limit_in_bytes, soft_limit_in_bytes,
-// memsw.limit_in_bytes, pids.max) only when ReadContext::refresh_limits is
-// set. Between limit refreshes these files are not re-read while they cannot
+// memsw.limit_in_bytes, pids.max) are watched (WatchedFiles) and re-read only
+// when a watch reports a write, with ReadContext::refresh_watched, with
+// refresh_limits when they could not be watched, and on the first read.
+// Between refresh_limits these files are not re-read while they cannot
 // have changed, and the last values are reported: cpu.stat (throttling only,
 // on v1) while there is no CPU quota; memory.failcnt while there is no
 // memory limit or max_usage_in_bytes is far below it (see ReadFailcnt);
@@ -37,6 +39,7 @@
 #include "collector/kept_file.h"
 #include "collector/read_context.h"
 #include "collector/snapshot.h"
+#include "collector/watched_files.h"
 
 namespace berth::collector {
 
@@ -72,6 +75,7 @@ class CgroupV1Reader {
   bool ReadBlkio(ReadContext& ctx, ContainerStats& out);
   bool ReadTasks(ReadContext& ctx, ContainerStats& out);
   bool ReadLimits(ReadContext& ctx);
+  bool LimitsDue(ReadContext& ctx);
 
   struct Limits {
     CpuLimits cpu;
@@ -79,6 +83,7 @@ class CgroupV1Reader {
   };
   bool limits_read_ = false;
   Limits limits_;
+  WatchedFiles limit_watch_;
   // Last values of files that cannot change while a limit is absent (see
   // ReadCpu, ReadFailcnt); re-read with the limits.
   std::optional<CpuStats> throttling_;

@@ -28,11 +28,13 @@ CgroupV2Reader::CgroupV2Reader(std::string dir, bool pressure_only)
     : dir_(std::move(dir)), pressure_only_(pressure_only) {
   static_assert(kNames.size() == kNumFiles);
   for (size_t i = 0; i < kNumFiles; ++i) {
-    // Read rarely (limits every 10 s, memory.events on a change, the process
-    // lists when needed): not worth a descriptor of the RLIMIT_NOFILE budget.
+    // Read rarely (limits and memory.events on a change, cgroup.threads
+    // without pids.current): not worth a descriptor of the RLIMIT_NOFILE
+    // budget. cgroup.procs is: it is read with every re-check (10 s), i.e. on
+    // every scrape at 15 s intervals.
     const bool rare = i == kCpuMax || i == kCpuWeight || i == kMemoryMax || i == kMemoryHigh ||
                       i == kMemoryLow || i == kSwapMax || i == kPidsMax || i == kMemoryEvents ||
-                      i == kProcs || i == kThreads;
+                      i == kThreads;
     files_[i] = KeptFile(kNames[i], /*keep=*/!rare);
   }
 }
@@ -41,6 +43,7 @@ CgroupV2Reader::~CgroupV2Reader() { Close(); }
 
 void CgroupV2Reader::Close() {
   for (auto& f : files_) f.Close();
+  limit_watch_.Clear();
   if (watch_ != nullptr) watch_->Remove(events_watch_);
   watch_ = nullptr;
   events_watch_ = -1;
@@ -90,9 +93,21 @@ bool CgroupV2Reader::ReadLimits(ReadContext& ctx) {
   return true;
 }
 
+bool CgroupV2Reader::LimitsDue(ReadContext& ctx) {
+  if (!limit_watch_.started() && ctx.watch != nullptr) {
+    std::vector<std::string> paths;
+    for (File f : {kCpuMax, kCpuWeight, kMemoryMax, kMemoryHigh, kMemoryLow, kSwapMax, kPidsMax}) {
+      paths.push_back(dir_ + "/" + kNames[f]);
+    }
+    limit_watch_.Watch(*ctx.watch, paths);
+  }
+  if (!limits_read_ || ctx.refresh_watched) return true;
+  return limit_watch_.complete() ? limit_watch_.MayHaveChanged() : ctx.refresh_limits;
+}
+
 bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {
   if (pressure_only_) return ReadPressure(ctx, out);
-  if ((ctx.refresh_limits || !limits_read_) && !ReadLimits(ctx)) return false;
+  if (LimitsDue(ctx) && !ReadLimits(ctx)) return false;
   out.cpu_limits = limits_.cpu;
   MemoryStats& mem = out.memory;
   mem.limit_bytes = limits_.memory_max;

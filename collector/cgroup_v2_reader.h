@@ -8,8 +8,10 @@
 // three *.pressure files are read.
 //
 // The limit files (cpu.max, cpu.weight, memory.max/high/low, memory.swap.max,
-// pids.max) are re-read only when ReadContext::refresh_limits is set (and on
-// the first read); in between the last values are reported. cgroup.threads is
+// pids.max) are watched (WatchedFiles) and re-read only when a watch reports
+// a write, with ReadContext::refresh_watched, with refresh_limits when they
+// could not be watched, and on the first read; in between the last values
+// are reported. cgroup.threads is
 // read only where pids.current is absent: pids.current counts the tasks of
 // the whole subtree already. cgroup.procs (ContainerStats::pids) is read only
 // when ReadContext::read_pids is set (or pids.current is absent);
@@ -34,6 +36,7 @@
 #include "collector/kept_file.h"
 #include "collector/read_context.h"
 #include "collector/snapshot.h"
+#include "collector/watched_files.h"
 
 namespace berth::collector {
 
@@ -70,6 +73,7 @@ class CgroupV2Reader {
   };
   bool ReadPressure(ReadContext& ctx, ContainerStats& out);
   bool ReadLimits(ReadContext& ctx);
+  bool LimitsDue(ReadContext& ctx);
   bool ReadSwap(ReadContext& ctx, MemoryStats& mem);
   bool ReadEvents(ReadContext& ctx, MemoryStats& mem);
 
@@ -79,6 +83,7 @@ class CgroupV2Reader {
   FileChangeWatch* watch_ = nullptr;  // set on the first read when the context has one
   int events_watch_ = -1;
   std::optional<MemoryEvents> events_;  // last read, while the watch says unchanged
+  WatchedFiles limit_watch_;
   Limits limits_;
   bool pressure_only_;
   std::array<KeptFile, kNumFiles> files_;

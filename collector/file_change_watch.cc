@@ -20,7 +20,10 @@ FileChangeWatch::~FileChangeWatch() {
 }
 
 int FileChangeWatch::Add(const std::string& path, Kind kind) {
-  if (fd_ < 0) return -1;
+  if (fd_ < 0) {
+    errno = EBADF;
+    return -1;
+  }
   const int watch = ::inotify_add_watch(
       fd_, path.c_str(), kind == Kind::kDirectoryEntries ? kDirectoryMask : kFileMask);
   if (watch >= 0) {

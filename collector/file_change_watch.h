@@ -35,7 +35,8 @@ class FileChangeWatch {
   // (a child created, removed or renamed; the directory itself removed).
   enum class Kind { kFileContent, kDirectoryEntries };
 
-  // A watch on `path`; -1 when none could be set up.
+  // A watch on `path`; -1 (errno says why: ENOENT for a missing file) when
+  // none could be set up.
   int Add(const std::string& path, Kind kind = Kind::kFileContent);
   // Any watch changed (or the queue overflowed) at the last Poll().
   bool AnyChanged() const { return overflowed_ || !changed_.empty(); }

@@ -23,10 +23,15 @@ struct ReadContext {
   ErrorCounts& errors;
   BlockDeviceNames& devices;
   uint64_t user_hz = 100;
-  // Re-read the limit files (cpu.max, memory.max, pids.max …) this time;
-  // otherwise readers report the values they read last (limits change
-  // rarely and cost a read each: see SamplerOptions::limits_refresh).
+  // The periodic re-check (SamplerOptions::limits_refresh) is due: files
+  // skipped while they cannot change (v1 throttling and failcnt, memory.events,
+  // oom counts) are read, and the limit files (cpu.max, memory.max, pids.max …)
+  // when they are not watched; otherwise readers report the values they read
+  // last.
   bool refresh_limits = true;
+  // The rare re-read of what inotify watches cover (watched limit files:
+  // SamplerOptions::watched_refresh) is due.
+  bool refresh_watched = true;
   // Read the process list (cgroup.procs) this time. It is only needed to pick
   // the process whose /proc/<pid>/net/dev is kept, for the start-time probe,
   // and to re-check now and then that the kept process is still a member; the

@@ -78,6 +78,7 @@ struct ContainerState {
   NetworkReader net;
   uint64_t generation = 0;
   std::optional<std::chrono::steady_clock::time_point> limits_read_at;
+  std::optional<std::chrono::steady_clock::time_point> watched_read_at;
   bool start_time_probed = false;
   // No runtime gave a start time and the last collection had no process
   // list to probe: read it next time.
@@ -100,7 +101,7 @@ struct Sampler::Impl {
   std::optional<double> ProbeStartTime(const std::vector<int>& pids, const HostFacts& host_facts);
   // Whether the cgroup tree must be walked again: no complete watch of the
   // last walk, a directory of it gained or lost an entry, or the periodic
-  // re-walk (rewalk_interval) is due.
+  // re-walk (watched_refresh) is due.
   bool TreeChanged(std::chrono::steady_clock::time_point now);
   // Walks the hierarchies into `found` (sorted by id), watching every
   // directory listed.
@@ -150,7 +151,7 @@ std::optional<double> Sampler::Impl::ProbeStartTime(const std::vector<int>& pids
 
 bool Sampler::Impl::TreeChanged(std::chrono::steady_clock::time_point now) {
   if (!tree_watch || !walked_at ||
-      now - *walked_at >= options.rewalk_interval) {
+      now - *walked_at >= options.watched_refresh) {
     return true;
   }
   tree_watch->Poll();
@@ -326,6 +327,9 @@ SnapshotPtr Sampler::Collect() {
     ctx.refresh_limits =
         !st->limits_read_at || now - *st->limits_read_at >= s.options.limits_refresh;
     if (ctx.refresh_limits) st->limits_read_at = now;
+    ctx.refresh_watched =
+        !st->watched_read_at || now - *st->watched_read_at >= s.options.watched_refresh;
+    if (ctx.refresh_watched) st->watched_read_at = now;
     // The process list is re-checked with the limits, and read when a
     // process must be chosen for net/dev or probed for the start time.
     ctx.read_pids = ctx.refresh_limits || st->net.pid() == 0 || st->start_time_wanted;

@@ -30,19 +30,24 @@ struct SamplerOptions {
   bool all_cgroups = false;
   // Keep cgroup file descriptors open between collections (pread re-reads).
   bool keep_fds = true;
-  // How often a container's limit files (cpu.max, memory.max, pids.max …) are
-  // re-read; in between the last values are reported. 0 = every collection.
+  // How often what no watch covers is re-checked: a container's process list
+  // (for the kept net/dev), files skipped while they cannot change, and the
+  // limit files (cpu.max, memory.max, pids.max …) when inotify cannot watch
+  // them; in between the last values are reported. 0 = every collection.
   std::chrono::milliseconds limits_refresh{10000};
   // Read the *.pressure (PSI) files; off for views that show no pressure
   // (three reads fewer per container).
   bool pressure = true;
-  // How often the cgroup tree is walked although no directory watch reported
-  // a change. Every mkdir/rmdir of a cgroup notifies the watch on its parent
-  // directory, through any mount of the hierarchy (one superblock: shown on
-  // this project's hybrid host for a fresh v1 and v2 mount in a new cgroup
-  // namespace), so this only guards against what nobody foresaw. A walk of a
-  // host with ~700 cgroup directories costs ~20 ms of CPU.
-  std::chrono::milliseconds rewalk_interval{std::chrono::minutes(5)};
+  // How often what inotify watches is read anyway: the cgroup tree is walked
+  // and the watched limit files re-read although no watch reported a change.
+  // Every mkdir/rmdir of a cgroup notifies the watch on its parent directory,
+  // through any mount of the hierarchy (one superblock: shown on this
+  // project's hybrid host for a fresh v1 and v2 mount in a new cgroup
+  // namespace), and every write of a limit file notifies its watch, so this
+  // guards only against what nobody foresaw — and v2's cpu.weight.nice, which
+  // changes cpu.weight without writing it. A walk of a host with ~700 cgroup
+  // directories costs ~20 ms of CPU; re-reading a container's limits ~60 µs.
+  std::chrono::milliseconds watched_refresh{std::chrono::minutes(5)};
 };
 
 class Sampler {

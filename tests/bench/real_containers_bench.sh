@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Collection cost on real Docker containers: a private dockerd (tests/e2e/lib/
 # dockerd.sh) runs N busy-ish busybox containers (a shell loop and a sleeper
-# each, own network namespace), then collector_bench's BM_CollectHost measures
+# each, own network namespace), then collector_bench's BM_CollectHost* measure
 # CPU per Sampler::Collect() over rootfs "/" divided by the containers found —
-# every other cgroup on the host walked too, as in production.
+# every other cgroup on the host walked too, as in production: back to back
+# (psi on/off), and one collection a second (as `berth top`), also with the
+# 10 s re-check due every time (as Prometheus scrapes 15 s apart). The two
+# paced runs take 20 s each.
 # Usage: tests/bench/real_containers_bench.sh [N…]   (default 10 50)
 # Not a pass/fail test; needs root and docker.io.
 set -uo pipefail

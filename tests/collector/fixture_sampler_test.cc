@@ -97,6 +97,7 @@ TEST_P(GoldenTest, SecondCollectionRereadsTheSameFigures) {
   SamplerOptions options;
   options.rootfs = std::string(BERTH_FIXTURES_DIR) + "/" + GetParam();
   options.limits_refresh = std::chrono::milliseconds(0);  // same errors each time
+  options.watched_refresh = std::chrono::milliseconds(0);
   Sampler sampler(options);
   SnapshotPtr first = sampler.Collect();
   SnapshotPtr second = sampler.Collect();
@@ -351,6 +352,7 @@ TEST(FixtureSamplerTest, BrokenTreeLeavesFieldsAbsentAndCountsErrors) {
   SamplerOptions options;
   options.rootfs = std::string(BERTH_FIXTURES_DIR) + "/broken";
   options.limits_refresh = std::chrono::milliseconds(0);  // cpu.max re-read each time
+  options.watched_refresh = std::chrono::milliseconds(0);
   Sampler sampler(options);
   SnapshotPtr s = sampler.Collect();
   EXPECT_THAT(Ids(*s), ElementsAre(kBroken, kEmpty));

@@ -26,29 +26,54 @@ SamplerOptions Options(const TempTree& t, std::chrono::milliseconds refresh) {
   return o;
 }
 
-TEST(SamplerTest, LimitsAreReReadOnlyAfterTheRefreshInterval) {
+TEST(SamplerTest, LimitsWrittenShowInTheNextCollection) {
   TempTree t("v2-docker-systemd");
-  Sampler sampler(Options(t, std::chrono::hours(1)));
+  Sampler sampler(Options(t, std::chrono::hours(1)));  // no timed re-read in the test
   ASSERT_EQ(sampler.Collect()->Find(kWeb)->memory.limit_bytes, 268435456u);
   t.Write(WebDir() + "/memory.max", "536870912\n");
   t.Write(WebDir() + "/pids.max", "max\n");
   t.Write(WebDir() + "/memory.current", "1000\n");
   SnapshotPtr s = sampler.Collect();
   const ContainerStats* web = s->Find(kWeb);
-  EXPECT_EQ(web->memory.limit_bytes, 268435456u);  // still the last value
-  EXPECT_EQ(web->pids_max, 100u);
-  EXPECT_EQ(web->memory.usage_bytes, 1000u);  // usage is always fresh
+  EXPECT_EQ(web->memory.limit_bytes, 536870912u);  // the watch saw the write
+  EXPECT_EQ(web->pids_max, kUnlimited);
+  EXPECT_EQ(web->memory.usage_bytes, 1000u);
 }
 
-TEST(SamplerTest, ZeroRefreshReadsLimitsEveryTime) {
+TEST(SamplerTest, LimitsNoWatchSeesWaitForTheWatchedRefresh) {
   TempTree t("v2-docker-systemd");
-  Sampler sampler(Options(t, std::chrono::milliseconds(0)));
+  Sampler sampler(Options(t, std::chrono::milliseconds(0)));  // the 10 s re-check every time
   ASSERT_EQ(sampler.Collect()->Find(kWeb)->memory.limit_bytes, 268435456u);
-  t.Write(WebDir() + "/memory.max", "max\n");
-  t.Write(WebDir() + "/cpu.max", "25000 100000\n");
+  t.WriteUnnoticed(WebDir() + "/memory.max", "536870912\n");
+  // Watched limits are not re-read on the timer of what cannot be watched.
+  EXPECT_EQ(sampler.Collect()->Find(kWeb)->memory.limit_bytes, 268435456u);
+}
+
+TEST(SamplerTest, ZeroWatchedRefreshReadsLimitsEveryTime) {
+  TempTree t("v2-docker-systemd");
+  SamplerOptions o = Options(t, std::chrono::hours(1));
+  o.watched_refresh = std::chrono::milliseconds(0);
+  Sampler sampler(o);
+  ASSERT_EQ(sampler.Collect()->Find(kWeb)->memory.limit_bytes, 268435456u);
+  t.WriteUnnoticed(WebDir() + "/memory.max", "536870912\n");
+  t.WriteUnnoticed(WebDir() + "/cpu.max", "25000 100000\n");
   SnapshotPtr s = sampler.Collect();
-  EXPECT_EQ(s->Find(kWeb)->memory.limit_bytes, kUnlimited);
+  EXPECT_EQ(s->Find(kWeb)->memory.limit_bytes, 536870912u);
   EXPECT_EQ(s->Find(kWeb)->cpu_limits.quota_us, 25000u);
+}
+
+TEST(SamplerTest, V1LimitsWrittenShowInTheNextCollection) {
+  TempTree t("v1-docker");
+  const std::string id = "2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a2b1a";
+  Sampler sampler(Options(t, std::chrono::hours(1)));
+  SnapshotPtr first = sampler.Collect();
+  ASSERT_EQ(first->Find(id)->memory.limit_bytes, 536870912u);
+  ASSERT_EQ(first->Find(id)->cpu_limits.quota_us, 150000u);
+  t.Write("sys/fs/cgroup/memory/docker/" + id + "/memory.limit_in_bytes", "1073741824\n");
+  t.Write("sys/fs/cgroup/cpu,cpuacct/docker/" + id + "/cpu.cfs_quota_us", "-1\n");
+  SnapshotPtr s = sampler.Collect();
+  EXPECT_EQ(s->Find(id)->memory.limit_bytes, 1073741824u);
+  EXPECT_EQ(s->Find(id)->cpu_limits.quota_us, kUnlimited);
 }
 
 TEST(SamplerTest, AllCgroupsReportsEveryCgroupByPath) {

@@ -3,7 +3,12 @@
 #ifndef BERTH_TESTS_COLLECTOR_TEMP_TREE_H_
 #define BERTH_TESTS_COLLECTOR_TEMP_TREE_H_
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstring>
 
 #include <filesystem>
 #include <fstream>
@@ -41,6 +46,21 @@ class TempTree {
     std::ofstream(root_ / rel, std::ios::trunc) << text;  // same inode when it exists
   }
   void Remove(const std::string& rel) const { std::filesystem::remove_all(root_ / rel); }
+  // Replaces the contents of an existing file with `text` of the same length
+  // through a shared mapping: inotify reports no change (stands in for a
+  // change no watch sees, such as cpu.weight moved through cpu.weight.nice).
+  void WriteUnnoticed(const std::string& rel, const std::string& text) const {
+    const int fd = ::open((root_ / rel).c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(fd, 0) << rel;
+    struct stat st;
+    ASSERT_EQ(::fstat(fd, &st), 0);
+    ASSERT_EQ(static_cast<size_t>(st.st_size), text.size()) << rel << ": same length only";
+    void* map = ::mmap(nullptr, text.size(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    ::close(fd);
+    ASSERT_NE(map, MAP_FAILED);
+    std::memcpy(map, text.data(), text.size());
+    ::munmap(map, text.size());
+  }
 
   // Descriptors of this process whose target lies under `rel`.
   int OpenFdsUnder(const std::string& rel = "") const {

@@ -4,6 +4,7 @@
 #   - every running container has container_cpu_usage_seconds_total and
 #     container_memory_working_set_bytes under its docker name, and
 #     container_spec_memory_limit_bytes equals its --memory;
+#   - `docker update` shows in the next collection (limit files are watched);
 #   - an OOM kill is counted in the next collection, as the kernel counts it;
 #   - a removed container is absent from the next scrape (and from
 #     Prometheus once marked stale); the JSON API follows (404 for it);
@@ -97,14 +98,23 @@ for pair in alpha:67108864 beta:33554432 gamma:50331648; do
 done
 got=$(value 'container_spec_cpu_quota{name="beta"}')
 [ "$got" = 50000 ] || fail "container_spec_cpu_quota{name=beta} = '$got', want 50000"
+# docker update: the limit files are watched, so the next collection shows
+# the new limits (not the next 10 s re-check).
+docker update --memory 40m --memory-swap 80m --cpus 0.25 beta >/dev/null || fail "docker update beta"
+sleep 0.6  # past the 500 ms sharing window
+curl -fsS "http://127.0.0.1:$berth_port/metrics" | grep 'name="beta"' >"$tmp/beta-updated.txt"
+grep -q '^container_spec_memory_limit_bytes{.*} 41943040$' "$tmp/beta-updated.txt" ||
+  fail "memory limit of beta after docker update: $(grep '^container_spec_memory_limit_bytes' "$tmp/beta-updated.txt")"
+grep -q '^container_spec_cpu_quota{.*} 25000$' "$tmp/beta-updated.txt" ||
+  fail "cpu quota of beta after docker update: $(grep '^container_spec_cpu_quota' "$tmp/beta-updated.txt")"
 # alpha spins: its CPU counter grows between scrapes.
 wait_query 'rate(container_cpu_usage_seconds_total{name="alpha"}[5s]) > 0.2' 1 15 || fail "alpha CPU rate"
 echo "ok: Prometheus sees alpha, beta, gamma with cpu, working set and limits"
 
 # JSON API.
 curl -fsS "http://127.0.0.1:$berth_port/api/v1/containers/beta" >"$tmp/beta.json" || fail "GET /api/v1/containers/beta"
-[ "$(jq -r .limits.memory_bytes "$tmp/beta.json")" = 33554432 ] || fail "JSON memory limit of beta"
-[ "$(jq -r .limits.cpus "$tmp/beta.json")" = 0.5 ] || fail "JSON cpus of beta"
+[ "$(jq -r .limits.memory_bytes "$tmp/beta.json")" = 41943040 ] || fail "JSON memory limit of beta"
+[ "$(jq -r .limits.cpus "$tmp/beta.json")" = 0.25 ] || fail "JSON cpus of beta"
 [ "$(jq -r .schema <(curl -fsS "http://127.0.0.1:$berth_port/api/v1/containers"))" = berth.containers.v1 ] || fail "JSON schema"
 
 # An OOM kill shows in the next collection (v1 has no notification for
