@@ -346,8 +346,7 @@ bool CgroupV1Reader::LimitsDue(ReadContext& ctx) {
     add(V1Controller::kPids, {kPidsMax});
     limit_watch_.Watch(*ctx.watch, paths);
   }
-  if (!limits_read_ || ctx.refresh_watched) return true;
-  return limit_watch_.complete() ? limit_watch_.MayHaveChanged() : ctx.refresh_limits;
+  return limit_watch_.ReadDue(limits_read_, ctx);
 }
 
 bool CgroupV1Reader::Read(ReadContext& ctx, ContainerStats& out) {

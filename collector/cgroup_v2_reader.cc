@@ -101,8 +101,7 @@ bool CgroupV2Reader::LimitsDue(ReadContext& ctx) {
     }
     limit_watch_.Watch(*ctx.watch, paths);
   }
-  if (!limits_read_ || ctx.refresh_watched) return true;
-  return limit_watch_.complete() ? limit_watch_.MayHaveChanged() : ctx.refresh_limits;
+  return limit_watch_.ReadDue(limits_read_, ctx);
 }
 
 bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {

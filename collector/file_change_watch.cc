@@ -30,12 +30,13 @@ int FileChangeWatch::Add(const std::string& path, Kind kind) {
     // inotify hands out the same descriptor for a second watch on one inode.
     changed_.erase(watch);
     gone_.erase(watch);
+    active_.insert(watch);
   }
   return watch < 0 ? -1 : watch;
 }
 
 void FileChangeWatch::Remove(int watch) {
-  if (watch < 0 || fd_ < 0) return;
+  if (watch < 0 || fd_ < 0 || active_.erase(watch) == 0) return;
   if (gone_.erase(watch) == 0) ::inotify_rm_watch(fd_, watch);
   changed_.erase(watch);
 }
@@ -57,6 +58,9 @@ void FileChangeWatch::Poll() {
         overflowed_ = true;
         continue;
       }
+      // Events of removed watches (their IN_IGNORED comes after Remove()):
+      // nothing to report, nothing to remember.
+      if (active_.count(event.wd) == 0) continue;
       if ((event.mask & IN_IGNORED) != 0) gone_.insert(event.wd);
       changed_.insert(event.wd);
     }

@@ -13,7 +13,9 @@
 // and for every watch when the kernel's event queue overflowed. A watch whose
 // file is gone (IN_IGNORED) stays "changed" until removed, so its owner keeps
 // reading the file and notices. Add() returns -1 when inotify is unavailable
-// or its limits are reached: the caller then reads every time.
+// or its limits are reached: the caller then reads every time. Events of a
+// removed watch are dropped: remembered state stays bounded by the watches
+// in place, however many come and go.
 //
 // Ownership: owns the inotify descriptor. Thread-safety: none.
 #ifndef BERTH_COLLECTOR_FILE_CHANGE_WATCH_H_
@@ -44,10 +46,13 @@ class FileChangeWatch {
   // Drains the pending events (non-blocking).
   void Poll();
   bool Changed(int watch) const;
+  // Watches in place and remembered states (for tests: stays bounded).
+  size_t tracked() const { return active_.size() + changed_.size() + gone_.size(); }
 
  private:
   int fd_ = -1;
   bool overflowed_ = false;
+  std::unordered_set<int> active_;  // added and not removed
   std::unordered_set<int> changed_;
   std::unordered_set<int> gone_;
 };

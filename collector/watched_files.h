@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "collector/file_change_watch.h"
+#include "collector/read_context.h"
 
 namespace berth::collector {
 
@@ -34,6 +35,10 @@ class WatchedFiles {
   // Every existing file is watched.
   bool complete() const { return watch_ != nullptr && complete_; }
   bool MayHaveChanged() const;
+  // Whether the files must be read in this collection: never read before,
+  // ReadContext::refresh_watched, a watched file changed, or — not completely
+  // watched — ReadContext::refresh_limits.
+  bool ReadDue(bool read_before, const ReadContext& ctx) const;
   // Removes the watches.
   void Clear();
 

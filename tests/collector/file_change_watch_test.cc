@@ -1,7 +1,10 @@
 // FileChangeWatch over real files in a temp directory: a write shows as a
 // change on the next Poll() only, an untouched file does not, a removed file
 // stays "changed", and an unwatchable path gives -1 (read every time).
+// WatchedFiles on top: a missing file needs no watch, an unwatchable one
+// falls back to the periodic re-check, and when a read is due.
 #include "collector/file_change_watch.h"
+#include "collector/watched_files.h"
 
 #include <gtest/gtest.h>
 
@@ -68,6 +71,90 @@ TEST_F(FileChangeWatchTest, UnwatchablePathMeansReadEveryTime) {
   watch.Poll();
   EXPECT_TRUE(watch.Changed(missing));
   watch.Remove(missing);
+}
+
+struct Context {
+  FileReader reader{nullptr, false};
+  ErrorCounts errors;
+  RootFs rootfs{"/"};
+  BlockDeviceNames devices{rootfs};
+  ReadContext ctx{reader, errors, devices};
+};
+
+TEST_F(FileChangeWatchTest, WatchedFilesNeedNoWatchForAMissingFile) {
+  FileChangeWatch watch;
+  WatchedFiles files;
+  files.Watch(watch, {Path("a"), Path("nonexistent")});
+  EXPECT_TRUE(files.complete());
+  watch.Poll();
+  EXPECT_FALSE(files.MayHaveChanged());
+  Write("a", "max\n");
+  watch.Poll();
+  EXPECT_TRUE(files.MayHaveChanged());
+  watch.Poll();
+  EXPECT_FALSE(files.MayHaveChanged());
+}
+
+TEST_F(FileChangeWatchTest, WatchedFilesReadDue) {
+  FileChangeWatch watch;
+  WatchedFiles files;
+  files.Watch(watch, {Path("a"), Path("b")});
+  watch.Poll();
+  Context c;
+  c.ctx.refresh_watched = false;
+  c.ctx.refresh_limits = true;  // the 10 s re-check does not re-read watched files
+  EXPECT_TRUE(files.ReadDue(/*read_before=*/false, c.ctx));
+  EXPECT_FALSE(files.ReadDue(true, c.ctx));
+  c.ctx.refresh_watched = true;
+  EXPECT_TRUE(files.ReadDue(true, c.ctx));
+  c.ctx.refresh_watched = false;
+  Write("b", "100\n");
+  watch.Poll();
+  EXPECT_TRUE(files.ReadDue(true, c.ctx));
+}
+
+TEST_F(FileChangeWatchTest, WatchedFilesThatCannotBeWatchedFollowThePeriodicRecheck) {
+  FileChangeWatch watch;
+  WatchedFiles files;
+  files.Watch(watch, {Path("a"), Path("a") + "/below-a-file"});  // ENOTDIR, not ENOENT
+  EXPECT_FALSE(files.complete());
+  watch.Poll();
+  EXPECT_TRUE(files.MayHaveChanged());
+  Context c;
+  c.ctx.refresh_watched = false;
+  c.ctx.refresh_limits = false;
+  EXPECT_FALSE(files.ReadDue(true, c.ctx));
+  c.ctx.refresh_limits = true;
+  EXPECT_TRUE(files.ReadDue(true, c.ctx));
+}
+
+TEST_F(FileChangeWatchTest, WatchedFilesClearRemovesTheWatches) {
+  FileChangeWatch watch;
+  WatchedFiles files;
+  files.Watch(watch, {Path("a")});
+  files.Clear();
+  EXPECT_FALSE(files.started());
+  Write("a", "max\n");
+  watch.Poll();
+  // Neither the write nor the kernel's IN_IGNORED for the removed watch shows.
+  EXPECT_FALSE(watch.AnyChanged());
+  EXPECT_EQ(watch.tracked(), 0u);
+}
+
+TEST_F(FileChangeWatchTest, WatchesComingAndGoingLeaveNothingBehind) {
+  FileChangeWatch watch;
+  const int keep = watch.Add(Path("b"));
+  ASSERT_GE(keep, 0);
+  for (int i = 0; i < 200; ++i) {
+    Write("a", "low 0\n");
+    const int w = watch.Add(Path("a"));
+    ASSERT_GE(w, 0);
+    if (i % 2 == 0) fs::remove(dir_ / "a");  // gone before its owner removes it
+    watch.Remove(w);
+    watch.Poll();
+  }
+  EXPECT_EQ(watch.tracked(), 1u);
+  EXPECT_FALSE(watch.Changed(keep));
 }
 
 }  // namespace
