@@ -24,6 +24,10 @@ int FileChangeWatch::Add(const std::string& path, Kind kind) {
     errno = EBADF;
     return -1;
   }
+  if (active_.size() >= max_watches_) {
+    errno = ENOSPC;
+    return -1;
+  }
   const int watch = ::inotify_add_watch(
       fd_, path.c_str(), kind == Kind::kDirectoryEntries ? kDirectoryMask : kFileMask);
   if (watch >= 0) {

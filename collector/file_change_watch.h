@@ -21,6 +21,8 @@
 #ifndef BERTH_COLLECTOR_FILE_CHANGE_WATCH_H_
 #define BERTH_COLLECTOR_FILE_CHANGE_WATCH_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <unordered_set>
 
@@ -37,6 +39,9 @@ class FileChangeWatch {
   // (a child created, removed or renamed; the directory itself removed).
   enum class Kind { kFileContent, kDirectoryEntries };
 
+  // At most `n` watches in place at once; Add() beyond fails with ENOSPC,
+  // as the kernel's own limit would (leaves room for other watchers).
+  void set_max_watches(size_t n) { max_watches_ = n; }
   // A watch on `path`; -1 (errno says why: ENOENT for a missing file) when
   // none could be set up.
   int Add(const std::string& path, Kind kind = Kind::kFileContent);
@@ -52,6 +57,7 @@ class FileChangeWatch {
  private:
   int fd_ = -1;
   bool overflowed_ = false;
+  size_t max_watches_ = SIZE_MAX;
   std::unordered_set<int> active_;  // added and not removed
   std::unordered_set<int> changed_;
   std::unordered_set<int> gone_;

@@ -9,6 +9,7 @@
 
 #include "collector/block_device_names.h"
 #include "collector/cgroup_layout.h"
+#include "collector/cgroup_parsers.h"
 #include "collector/cgroup_v1_reader.h"
 #include "collector/cgroup_v2_reader.h"
 #include "collector/discovery.h"
@@ -17,6 +18,7 @@
 #include "collector/network_reader.h"
 #include "collector/proc_parsers.h"
 #include "collector/read_context.h"
+#include "collector/root_fs.h"
 
 namespace berth::collector {
 namespace {
@@ -94,7 +96,14 @@ struct Sampler::Impl {
         reader(&budget, options.keep_fds),
         devices(rootfs),
         host(rootfs),
-        user_hz(UserHz()) {}
+        user_hz(UserHz()) {
+    // The per-container watches (limit files, memory.events) take at most
+    // half of the user's inotify watches, so the tree walk's directory
+    // watches still fit; beyond it those files are re-read on the timer.
+    if (auto text = ReadWholeFile("/proc/sys/fs/inotify/max_user_watches")) {
+      if (auto max = ParseUint(*text)) watch.set_max_watches(*max / 2);
+    }
+  }
 
   ~Impl() { states.clear(); }  // closes descriptors before the budget goes
 

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 
@@ -139,6 +140,20 @@ TEST_F(FileChangeWatchTest, WatchedFilesClearRemovesTheWatches) {
   // Neither the write nor the kernel's IN_IGNORED for the removed watch shows.
   EXPECT_FALSE(watch.AnyChanged());
   EXPECT_EQ(watch.tracked(), 0u);
+}
+
+TEST_F(FileChangeWatchTest, BeyondItsCapAddFailsAsTheKernelLimitWould) {
+  FileChangeWatch watch;
+  watch.set_max_watches(1);
+  const int a = watch.Add(Path("a"));
+  ASSERT_GE(a, 0);
+  EXPECT_EQ(watch.Add(Path("b")), -1);
+  EXPECT_EQ(errno, ENOSPC);
+  WatchedFiles files;
+  files.Watch(watch, {Path("b")});
+  EXPECT_FALSE(files.complete());  // so its owner re-reads on the timer
+  watch.Remove(a);
+  EXPECT_GE(watch.Add(Path("b")), 0);
 }
 
 TEST_F(FileChangeWatchTest, WatchesComingAndGoingLeaveNothingBehind) {
