@@ -8,8 +8,10 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
@@ -156,6 +158,7 @@ void Send(const httplib::Request& request, httplib::Response& response, HttpRepl
 struct HttpServer::Listener {
   std::unique_ptr<httplib::Server> server;
   std::thread thread;
+  std::atomic<bool> done{false};  // the listen loop returned
 };
 
 HttpServer::HttpServer(HttpHandlers& handlers, BasicAuth& auth, std::optional<TlsConfig> tls)
@@ -188,7 +191,7 @@ std::unique_ptr<HttpServer::Listener> HttpServer::MakeListener(std::string* erro
   auto handler = [this](const httplib::Request& request, httplib::Response& response) {
     if (auth_.enabled() && !auth_.Check(request.get_header_value("Authorization"))) {
       response.set_header("WWW-Authenticate", "Basic realm=\"berth\"");
-      Send(request, response, HttpReply{401, "text/plain; charset=utf-8", "Unauthorized\n"});
+      Send(request, response, HttpReply{401, "text/plain; charset=utf-8", "Unauthorized\n", nullptr});
       return;
     }
     const auto start = std::chrono::steady_clock::now();
@@ -257,8 +260,10 @@ bool HttpServer::Bind(const ListenAddress& address, std::string* error) {
 void HttpServer::Start(std::function<void()> on_failure) {
   for (auto& listener : listeners_) {
     httplib::Server* server = listener->server.get();
-    listener->thread = std::thread([this, server, on_failure] {
+    std::atomic<bool>* done = &listener->done;
+    listener->thread = std::thread([this, server, done, on_failure] {
       server->listen_after_bind();
+      *done = true;
       if (!stopping_ && on_failure) on_failure();
     });
   }
@@ -266,7 +271,14 @@ void HttpServer::Start(std::function<void()> on_failure) {
 
 void HttpServer::Stop() {
   stopping_ = true;
-  for (auto& listener : listeners_) listener->server->stop();
+  for (auto& listener : listeners_) {
+    // httplib's stop() does nothing until the listen loop runs: a Stop()
+    // right after Start() would leave the thread in accept() for good.
+    while (listener->thread.joinable() && !listener->done && !listener->server->is_running()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    listener->server->stop();
+  }
   for (auto& listener : listeners_) {
     if (listener->thread.joinable()) listener->thread.join();
   }

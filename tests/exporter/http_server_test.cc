@@ -106,6 +106,18 @@ TEST_F(HttpServerTest, BusyPortIsAnErrorNotASharedPort) {
   EXPECT_NE(error.find("cannot listen on no-such-host.invalid:80"), std::string::npos) << error;
 }
 
+TEST_F(HttpServerTest, StopRightAfterStartDoesNotHang) {
+  // httplib ignores stop() until its listen loop runs; this once hung a
+  // test run for good (the destructor's Stop() joined a thread in accept()).
+  for (int i = 0; i < 200; ++i) {
+    HttpServer server(handlers_, no_auth_, std::nullopt);
+    std::string error;
+    ASSERT_TRUE(server.Bind(Address("127.0.0.1:0"), &error)) << error;
+    server.Start(nullptr);
+    server.Stop();
+  }
+}
+
 TEST_F(HttpServerTest, BasicAuth401Then200) {
   char salt[CRYPT_GENSALT_OUTPUT_SIZE];
   ASSERT_NE(crypt_gensalt_rn("$2y$", 4, nullptr, 0, salt, sizeof(salt)), nullptr);
