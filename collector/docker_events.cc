@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <spdlog/spdlog.h>
+
 namespace berth::collector {
 namespace {
 
@@ -104,6 +106,9 @@ void DockerEventStream::Run() {
     std::string why =
         Follow(prefix + (options_.path.empty() ? EventsPath() : options_.path), &was_connected);
     if (stop_) return;
+    if (was_connected) {
+      spdlog::info("{}: event stream lost ({}); reconnecting", options_.log_name, why);
+    }
     if (callbacks_.on_disconnected) callbacks_.on_disconnected(why);
     failures = was_connected ? 1 : failures + 1;
     auto backoff = options_.min_backoff * (1LL << std::min(failures - 1, 20));

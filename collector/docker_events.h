@@ -33,6 +33,9 @@ struct DockerEventStreamOptions {
   std::function<std::string()> api_prefix;
   // The stream's path after the prefix; empty: EventsPath().
   std::string path;
+  // Names the engine in the log line of a stream that was up and ended
+  // ("docker: event stream lost (…); reconnecting").
+  std::string log_name = "docker";
   std::chrono::milliseconds connect_timeout{300};
   std::chrono::milliseconds min_backoff{1000};
   std::chrono::milliseconds max_backoff{30000};
@@ -41,7 +44,8 @@ struct DockerEventStreamOptions {
 struct DockerEventCallbacks {
   // The stream is up: every later event will be delivered.
   std::function<void()> on_connected;
-  // The stream ended or could not start; `why` for the log.
+  // The stream ended or could not start (the stream logs it once when it
+  // had been up); `why` says why.
   std::function<void(const std::string& why)> on_disconnected;
   std::function<void(const DockerEvent& event)> on_event;
 };

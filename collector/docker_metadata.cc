@@ -361,15 +361,10 @@ void DockerMetadata::StartEvents() {
     // restart in the gap changed the start time but not the state).
     events_in_sync_ = false;
   };
-  callbacks.on_disconnected = [this](const std::string& why) {
-    bool was_connected;
-    {
-      std::lock_guard lock(mutex_);
-      was_connected = events_connected_;
-      events_connected_ = false;
-      events_in_sync_ = false;
-    }
-    if (was_connected) spdlog::info("docker: event stream lost ({}); reconnecting", why);
+  callbacks.on_disconnected = [this](const std::string&) {
+    std::lock_guard lock(mutex_);
+    events_connected_ = false;
+    events_in_sync_ = false;
   };
   callbacks.on_event = [this](const DockerEvent& event) { OnEvent(event); };
   events_ = std::make_unique<DockerEventStream>(std::move(stream), std::move(callbacks));

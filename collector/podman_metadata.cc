@@ -166,6 +166,7 @@ void PodmanMetadata::StartEvents() {
   stream.socket_path = options_.socket_path;
   stream.connect_timeout = options_.connect_timeout;
   stream.path = EventsPath();
+  stream.log_name = "podman";
   stream.min_backoff = std::max(options_.min_backoff, std::chrono::milliseconds(100));
   stream.max_backoff = options_.max_backoff;
   DockerEventCallbacks callbacks;
@@ -174,14 +175,9 @@ void PodmanMetadata::StartEvents() {
     events_connected_ = true;
     list_due_ = true;  // events may have been missed meanwhile
   };
-  callbacks.on_disconnected = [this](const std::string& why) {
-    bool was_connected;
-    {
-      std::lock_guard lock(mutex_);
-      was_connected = events_connected_;
-      events_connected_ = false;
-    }
-    if (was_connected) spdlog::info("podman: event stream lost ({}); reconnecting", why);
+  callbacks.on_disconnected = [this](const std::string&) {
+    std::lock_guard lock(mutex_);
+    events_connected_ = false;
   };
   callbacks.on_event = [this](const DockerEvent& event) { OnEvent(event); };
   events_ = std::make_unique<DockerEventStream>(std::move(stream), std::move(callbacks));

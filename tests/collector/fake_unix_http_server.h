@@ -31,7 +31,7 @@ struct FakeResponse {
   std::string body;
   bool hang = false;    // accept, read the request, never answer
   bool stream = false;  // answer head + body, keep the connection for Push()
-  std::string headers;  // extra header lines, each ending in "\r\n"
+  std::string headers = {};  // extra header lines, each ending in "\r\n"
 };
 
 class FakeUnixHttpServer {
