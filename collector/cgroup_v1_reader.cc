@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* kSource = "cgroup";
 
-constexpr std::array<const char*, 24> kNames = {
+constexpr std::array<const char*, 23> kNames = {
     "cpu.stat",
     "cpu.cfs_quota_us",
     "cpu.cfs_period_us",
@@ -35,7 +35,6 @@ constexpr std::array<const char*, 24> kNames = {
     "pids.max",
     "cgroup.procs",
     "tasks",
-    "cpu.stat",  // kUnifiedCpuStat: in the v2 mount
 };
 
 auto Uint() {
@@ -86,14 +85,13 @@ CgroupV1Reader::CgroupV1Reader(std::array<std::string, kNumV1Controllers> dirs,
       break;
     }
   }
-  unified_dir_ = v2_dir;
-  if (!v2_dir.empty()) pressure_ = std::make_unique<CgroupV2Reader>(std::move(v2_dir), true);
+  if (!v2_dir.empty()) unified_ = std::make_unique<CgroupV2Reader>(std::move(v2_dir), true);
 }
 
 void CgroupV1Reader::Close() {
   limit_watch_.Clear();
   for (auto& f : files_) f.Close();
-  if (pressure_) pressure_->Close();
+  if (unified_) unified_->Close();
 }
 
 bool CgroupV1Reader::ReadCpu(ReadContext& ctx, ContainerStats& out) {
@@ -104,18 +102,10 @@ bool CgroupV1Reader::ReadCpu(ReadContext& ctx, ContainerStats& out) {
   // accounting as cpuacct.usage (equal to the microsecond), and user/system
   // come in microseconds instead of cpuacct.stat's ticks: one read, not two.
   bool have_usage = false;
-  if (!unified_dir_.empty()) {
-    const ReadOutcome o = ReadParsed(
-        files_[kUnifiedCpuStat], unified_dir_, ctx, kSource,
-        [](std::string_view t) { return ParseCpuStatV2(t); },
-        [&](const CpuStats& v) {
-          if (!v.usage_ns) return;
-          cpu.usage_ns = v.usage_ns;
-          cpu.user_ns = v.user_ns;
-          cpu.system_ns = v.system_ns;
-          have_usage = true;
-        });
+  if (unified_) {
+    const ReadOutcome o = unified_->ReadCpuUsage(ctx, cpu);
     if (o == ReadOutcome::kGone) return false;
+    have_usage = o == ReadOutcome::kStored;
   }
   if (!acct.empty() && !have_usage) {
     if (!ReadInto(files_[kCpuacctUsage], acct, ctx, kSource, Uint(),
@@ -357,7 +347,7 @@ bool CgroupV1Reader::Read(ReadContext& ctx, ContainerStats& out) {
   out.memory.swap_limit_bytes = limits_.memsw_limit;
   out.pids_max = limits_.pids_max;
   return ReadCpu(ctx, out) && ReadMemory(ctx, out) && ReadBlkio(ctx, out) &&
-         ReadTasks(ctx, out) && (!pressure_ || pressure_->Read(ctx, out));
+         ReadTasks(ctx, out) && (!unified_ || unified_->Read(ctx, out));
 }
 
 }  // namespace berth::collector

@@ -64,7 +64,6 @@ class CgroupV1Reader {
     kBlkioBytesRecursive, kBlkioBytes, kBlkioIosRecursive, kBlkioIos,  // blkio
     kPidsCurrent, kPidsMax,                                             // pids
     kProcs, kTasks,                                                     // procs dir
-    kUnifiedCpuStat,                                                    // v2 mount (hybrid)
     kNumFiles
   };
   const std::string& dir(V1Controller c) const { return dirs_[static_cast<size_t>(c)]; }
@@ -93,8 +92,9 @@ class CgroupV1Reader {
 
   std::array<std::string, kNumV1Controllers> dirs_;
   std::string procs_dir_;    // the first hierarchy the container is in
-  std::string unified_dir_;  // in the v2 mount (hybrid), "" when not there
-  std::unique_ptr<CgroupV2Reader> pressure_;
+  // The container's cgroup in the v2 mount (hybrid): PSI and the core's
+  // cpu.stat. Null when it is not there.
+  std::unique_ptr<CgroupV2Reader> unified_;
   std::array<KeptFile, kNumFiles> files_;
 };
 

@@ -93,6 +93,20 @@ bool CgroupV2Reader::ReadLimits(ReadContext& ctx) {
   return true;
 }
 
+ReadOutcome CgroupV2Reader::ReadCpuUsage(ReadContext& ctx, CpuStats& cpu) {
+  bool have_usage = false;
+  const ReadOutcome o = ReadParsed(files_[kCpuStat], dir_, ctx, kSource,
+                                   [](std::string_view t) { return ParseCpuStatV2(t); },
+                                   [&](const CpuStats& v) {
+                                     if (!v.usage_ns) return;
+                                     cpu.usage_ns = v.usage_ns;
+                                     cpu.user_ns = v.user_ns;
+                                     cpu.system_ns = v.system_ns;
+                                     have_usage = true;
+                                   });
+  return o == ReadOutcome::kStored && !have_usage ? ReadOutcome::kMissing : o;
+}
+
 bool CgroupV2Reader::LimitsDue(ReadContext& ctx) {
   if (!limit_watch_.started() && ctx.watch != nullptr) {
     std::vector<std::string> paths;

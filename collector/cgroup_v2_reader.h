@@ -4,8 +4,9 @@
 // pids.max, cgroup.procs, cgroup.threads, cpu/memory/io.pressure), keeping
 // each file's descriptor open between reads (see KeptFile).
 //
-// With `pressure_only` (hybrid hosts: the controller-less v2 mount) only the
-// three *.pressure files are read.
+// With `pressure_only` (hybrid hosts: the controller-less v2 mount) Read()
+// reads only the three *.pressure files, and ReadCpuUsage() the core's
+// cpu.stat.
 //
 // The limit files (cpu.max, cpu.weight, memory.max/high/low, memory.swap.max,
 // pids.max) are watched (WatchedFiles) and re-read only when a watch reports
@@ -52,6 +53,9 @@ class CgroupV2Reader {
   CgroupV2Reader& operator=(const CgroupV2Reader&) = delete;
 
   bool Read(ReadContext& ctx, ContainerStats& out);
+  // usage, user and system from cpu.stat into `cpu` (hybrid: the v1 reader
+  // takes them from here instead of cpuacct); kStored only with a usage.
+  ReadOutcome ReadCpuUsage(ReadContext& ctx, CpuStats& cpu);
   // cgroup.procs (and the sub-cgroups' when it is empty) into out.pids;
   // false when the directory is gone.
   bool ReadProcesses(ReadContext& ctx, ContainerStats& out);
