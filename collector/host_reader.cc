@@ -40,8 +40,13 @@ void HostReader::Read(ReadContext& ctx, HostFacts& out) {
              out.mem_available_bytes = m.mem_available_bytes;
              out.swap_total_bytes = m.swap_total_bytes;
            });
-  ReadInto(osrelease_, kernel_dir_, ctx, kSource, TrimmedLine,
-           [&](std::string v) { out.kernel_release = std::move(v); });
+  // The running kernel's release cannot change: read until it once parses.
+  if (!kernel_release_) {
+    ReadInto(osrelease_, kernel_dir_, ctx, kSource, TrimmedLine,
+             [&](std::string v) { kernel_release_ = std::move(v); });
+    osrelease_.Close();
+  }
+  if (kernel_release_) out.kernel_release = *kernel_release_;
   ReadInto(hostname_, kernel_dir_, ctx, kSource, TrimmedLine,
            [&](std::string v) { out.hostname = std::move(v); });
 }

@@ -1,7 +1,7 @@
 // HostReader: host facts for the Snapshot from <rootfs>/proc: /proc/stat
 // (CPU time, online CPUs, btime; USER_HZ from sysconf(_SC_CLK_TCK)),
 // /proc/meminfo (MemTotal, MemAvailable, SwapTotal), /proc/sys/kernel/osrelease and
-// hostname; on request the host's OOM kill count (/proc/vmstat). Descriptors
+// hostname (osrelease once); on request the host's OOM kill count (/proc/vmstat). Descriptors
 // stay open between reads.
 //
 // Ownership: owns its descriptors. Thread-safety: none. Errors: unreadable or
@@ -36,6 +36,7 @@ class HostReader {
   KeptFile stat_{"stat"};
   KeptFile meminfo_{"meminfo"};
   KeptFile osrelease_{"osrelease"};
+  std::optional<std::string> kernel_release_;  // once read
   KeptFile hostname_{"hostname"};
   KeptFile vmstat_{"vmstat"};
 };

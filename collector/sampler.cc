@@ -39,6 +39,15 @@ std::string JoinDir(const RootFs& rootfs, const std::string& mount, const std::s
   return dir;
 }
 
+// Whether `interval` has passed since `last` (or nothing was done yet); if
+// so, `last` becomes `now`.
+bool DueNow(std::optional<std::chrono::steady_clock::time_point>& last,
+            std::chrono::steady_clock::time_point now, std::chrono::milliseconds interval) {
+  if (last && now - *last < interval) return false;
+  last = now;
+  return true;
+}
+
 bool SamePaths(const DiscoveredContainer& a, const DiscoveredContainer& b) {
   return a.v2_path == b.v2_path && a.v1_paths == b.v1_paths;
 }
@@ -333,12 +342,8 @@ SnapshotPtr Sampler::Collect() {
     c.identity.pod_uid = ref.pod_uid;
     c.identity.qos_class = ref.qos_class;
     const auto now = snap->monotonic_time;
-    ctx.refresh_limits =
-        !st->limits_read_at || now - *st->limits_read_at >= s.options.limits_refresh;
-    if (ctx.refresh_limits) st->limits_read_at = now;
-    ctx.refresh_watched =
-        !st->watched_read_at || now - *st->watched_read_at >= s.options.watched_refresh;
-    if (ctx.refresh_watched) st->watched_read_at = now;
+    ctx.refresh_limits = DueNow(st->limits_read_at, now, s.options.limits_refresh);
+    ctx.refresh_watched = DueNow(st->watched_read_at, now, s.options.watched_refresh);
     // The process list is re-checked with the limits, and read when a
     // process must be chosen for net/dev or probed for the start time.
     ctx.read_pids = ctx.refresh_limits || st->net.pid() == 0 || st->start_time_wanted;

@@ -77,6 +77,16 @@ TEST(SamplerReadsTest, NonZeroSwapUsageIsReadEvenWhenTheHostReportsNoSwap) {
   EXPECT_EQ(sampler.Collect()->Find(kWeb)->memory.swap_bytes, 2097152u);
 }
 
+TEST(SamplerReadsTest, KernelReleaseIsReadOnce) {
+  TempTree t("v2-docker-systemd");
+  Sampler sampler(SamplerOptions{t.path(), false, true});
+  ASSERT_EQ(sampler.Collect()->host.kernel_release, "6.1.0-28-amd64");
+  t.Write("proc/sys/kernel/osrelease", "garbage\nlines\n");  // the kernel cannot change it
+  SnapshotPtr s = sampler.Collect();
+  EXPECT_EQ(s->host.kernel_release, "6.1.0-28-amd64");
+  EXPECT_EQ(s->errors.count("proc"), 0u);
+}
+
 TEST(SamplerReadsTest, ProcessesAreReadWhenAsked) {
   TempTree t("v2-docker-systemd");
   Sampler sampler(SamplerOptions{t.path(), false, true, std::chrono::hours(1)});
