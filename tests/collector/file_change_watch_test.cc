@@ -11,7 +11,9 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <string>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace berth::collector {
@@ -63,6 +65,33 @@ TEST_F(FileChangeWatchTest, RemovedFileStaysChangedUntilItsWatchIsRemoved) {
   watch.Poll();
   EXPECT_TRUE(watch.Changed(a));
   watch.Remove(a);  // the kernel dropped it already: no error, no crash
+}
+
+TEST_F(FileChangeWatchTest, QueueOverflowReportsEveryWatchChanged) {
+  FileChangeWatch watch;
+  ASSERT_GE(watch.Add(Path("a")), 0);
+  ASSERT_GE(watch.Add(Path("b")), 0);
+  const int quiet = watch.Add(dir_.string(), FileChangeWatch::Kind::kDirectoryEntries);
+  ASSERT_GE(quiet, 0);
+  std::string text;
+  ASSERT_TRUE(std::getline(std::ifstream("/proc/sys/fs/inotify/max_queued_events"), text));
+  const long max_queued = std::stol(text);
+  ASSERT_LT(max_queued, 1'000'000) << "too many events to overflow in a test";
+  // Alternating files: the kernel merges only identical consecutive events.
+  const int fa = ::open(Path("a").c_str(), O_WRONLY | O_CLOEXEC);
+  const int fb = ::open(Path("b").c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(fa, 0);
+  ASSERT_GE(fb, 0);
+  for (long i = 0; i <= max_queued; ++i) {
+    ASSERT_EQ(::pwrite(i % 2 == 0 ? fa : fb, "x", 1, 0), 1);
+  }
+  ::close(fa);
+  ::close(fb);
+  watch.Poll();
+  EXPECT_TRUE(watch.AnyChanged());
+  EXPECT_TRUE(watch.Changed(quiet));  // events were lost: nobody may trust "unchanged"
+  watch.Poll();
+  EXPECT_FALSE(watch.Changed(quiet));
 }
 
 TEST_F(FileChangeWatchTest, UnwatchablePathMeansReadEveryTime) {
