@@ -34,6 +34,7 @@ NET=
 JOBS=()
 cleanup() {
   local rc=$?
+  set +e  # under -e the first failing step (e.g. a network never made) would end the cleanup
   local pid
   for pid in "${JOBS[@]}"; do kill "$pid" 2>/dev/null || true; done
   if [ -n "${BERTH_DOCKERD_PID:-}" ]; then

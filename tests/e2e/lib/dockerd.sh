@@ -73,6 +73,10 @@ berth_dockerd_stop() {
     local ids
     ids=$(docker ps -aq 2>/dev/null || true)
     [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
+    # A network's bridge interface outlives the engine: left behind, ~30 runs
+    # use up the default address pools ("could not find an available,
+    # non-overlapping IPv4 address pool").
+    docker network prune -f >/dev/null 2>&1
     kill "$BERTH_DOCKERD_PID" 2>/dev/null
     local i
     for i in $(seq 1 50); do kill -0 "$BERTH_DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
