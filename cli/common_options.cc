@@ -3,11 +3,11 @@
 #include <chrono>
 #include <map>
 
-#include "collector/crio_metadata.h"
-#include "collector/docker_metadata.h"
-#include "collector/kubelet_metadata.h"
-#include "collector/nerdctl_metadata.h"
-#include "collector/podman_metadata.h"
+#include "collector/runtimes/crio_metadata.h"
+#include "collector/runtimes/docker_metadata.h"
+#include "collector/runtimes/kubelet_metadata.h"
+#include "collector/runtimes/nerdctl_metadata.h"
+#include "collector/runtimes/podman_metadata.h"
 
 namespace berth::cli {
 namespace {

@@ -1,7 +1,7 @@
 // CRI-O: the inspect parser over documented response shapes (container,
 // sandbox, unknown fields, errors) and CrioMetadata against a test server on
 // a unix socket (404, dead, hung sockets, one lookup per id).
-#include "collector/crio_metadata.h"
+#include "collector/runtimes/crio_metadata.h"
 
 #include <gtest/gtest.h>
 

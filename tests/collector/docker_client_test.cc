@@ -1,6 +1,6 @@
 // DockerClient over a test unix-socket HTTP server: status and body pass
 // through, errors are classified, bodies and waits are bounded.
-#include "collector/docker_client.h"
+#include "collector/runtimes/docker_client.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>

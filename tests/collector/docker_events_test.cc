@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
-#include "collector/docker_events.h"
-#include "collector/docker_metadata.h"
+#include "collector/runtimes/docker_events.h"
+#include "collector/runtimes/docker_metadata.h"
 #include "tests/collector/fake_unix_http_server.h"
 
 namespace berth::collector {

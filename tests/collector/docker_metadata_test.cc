@@ -1,6 +1,6 @@
 // DockerMetadata against a test HTTP server on a unix socket: naming, API
 // version negotiation, dead / hung / confused sockets, backoff, log-once.
-#include "collector/docker_metadata.h"
+#include "collector/runtimes/docker_metadata.h"
 
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ringbuffer_sink.h>

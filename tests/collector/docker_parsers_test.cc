@@ -1,6 +1,6 @@
 // Table-driven tests for the Docker Engine API response parsers, over
 // response shapes written from the Engine API reference (v1.41 and v1.47).
-#include "collector/docker_parsers.h"
+#include "collector/runtimes/docker_parsers.h"
 
 #include <gtest/gtest.h>
 

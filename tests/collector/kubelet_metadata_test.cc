@@ -1,7 +1,7 @@
 // Kubelet log layout: the file/dir name parsers (table-driven) and the
 // provider through the Sampler over tests/fixtures/k8s-node-logs (a fake node:
 // cgroup paths plus /var/log/pods and /var/log/containers).
-#include "collector/kubelet_metadata.h"
+#include "collector/runtimes/kubelet_metadata.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // nerdctl's name store (/var/lib/nerdctl/<hash>/names/<namespace>/<name>
 // holding the container id): the entry parser and the provider over a temp
 // tree.
-#include "collector/nerdctl_metadata.h"
+#include "collector/runtimes/nerdctl_metadata.h"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 // against a test server on a unix socket (dead, hung, confused sockets,
 // backoff, renames, fixed labels; the libpod event stream with event lines
 // recorded from podman 4.3.1).
-#include "collector/podman_metadata.h"
+#include "collector/runtimes/podman_metadata.h"
 
 #include <gtest/gtest.h>
 

@@ -36,7 +36,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "collector/kubelet_log_names.h"
+#include "collector/runtimes/kubelet_log_names.h"
 #include "collector/metadata.h"
 #include "collector/root_fs.h"
 

@@ -1,10 +1,10 @@
-#include "collector/crio_metadata.h"
+#include "collector/runtimes/crio_metadata.h"
 
 #include <algorithm>
 #include <unordered_set>
 
-#include "collector/kubelet_log_names.h"
-#include "collector/podman_metadata.h"
+#include "collector/runtimes/kubelet_log_names.h"
+#include "collector/runtimes/podman_metadata.h"
 
 namespace berth::collector {
 

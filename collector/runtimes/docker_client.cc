@@ -1,4 +1,4 @@
-#include "collector/docker_client.h"
+#include "collector/runtimes/docker_client.h"
 
 #include <curl/curl.h>
 #include <sys/stat.h>

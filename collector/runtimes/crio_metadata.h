@@ -31,8 +31,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "collector/crio_parsers.h"
-#include "collector/docker_client.h"
+#include "collector/runtimes/crio_parsers.h"
+#include "collector/runtimes/docker_client.h"
 #include "collector/metadata.h"
 #include "collector/source_health.h"
 

@@ -1,4 +1,4 @@
-#include "collector/kubelet_log_names.h"
+#include "collector/runtimes/kubelet_log_names.h"
 
 #include <cctype>
 #include <vector>

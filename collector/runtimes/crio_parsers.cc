@@ -1,10 +1,10 @@
-#include "collector/crio_parsers.h"
+#include "collector/runtimes/crio_parsers.h"
 
 #include <nlohmann/json.hpp>
 
-#include "collector/json_fields.h"
+#include "collector/runtimes/json_fields.h"
 
-#include "collector/kubelet_log_names.h"
+#include "collector/runtimes/kubelet_log_names.h"
 
 namespace berth::collector {
 namespace {

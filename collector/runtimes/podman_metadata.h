@@ -47,11 +47,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "collector/docker_client.h"
-#include "collector/docker_events.h"
-#include "collector/docker_parsers.h"
+#include "collector/runtimes/docker_client.h"
+#include "collector/runtimes/docker_events.h"
+#include "collector/runtimes/docker_parsers.h"
 #include "collector/metadata.h"
-#include "collector/podman_parsers.h"
+#include "collector/runtimes/podman_parsers.h"
 #include "collector/source_health.h"
 
 namespace berth::collector {

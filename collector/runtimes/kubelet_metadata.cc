@@ -1,4 +1,4 @@
-#include "collector/kubelet_metadata.h"
+#include "collector/runtimes/kubelet_metadata.h"
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>

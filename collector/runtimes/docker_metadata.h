@@ -68,9 +68,9 @@
 #include <string>
 #include <vector>
 
-#include "collector/docker_client.h"
-#include "collector/docker_events.h"
-#include "collector/docker_parsers.h"
+#include "collector/runtimes/docker_client.h"
+#include "collector/runtimes/docker_events.h"
+#include "collector/runtimes/docker_parsers.h"
 #include "collector/metadata.h"
 
 namespace berth::collector {

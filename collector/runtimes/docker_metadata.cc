@@ -1,4 +1,4 @@
-#include "collector/docker_metadata.h"
+#include "collector/runtimes/docker_metadata.h"
 
 #include <spdlog/spdlog.h>
 

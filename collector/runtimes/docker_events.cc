@@ -1,4 +1,4 @@
-#include "collector/docker_events.h"
+#include "collector/runtimes/docker_events.h"
 
 #include <curl/curl.h>
 #include <sys/stat.h>

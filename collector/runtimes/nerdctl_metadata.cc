@@ -1,4 +1,4 @@
-#include "collector/nerdctl_metadata.h"
+#include "collector/runtimes/nerdctl_metadata.h"
 
 #include <algorithm>
 

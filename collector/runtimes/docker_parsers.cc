@@ -1,9 +1,9 @@
-#include "collector/docker_parsers.h"
+#include "collector/runtimes/docker_parsers.h"
 
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "collector/json_fields.h"
+#include "collector/runtimes/json_fields.h"
 
 #include "collector/parse_util.h"
 

@@ -23,7 +23,7 @@
 #include <string_view>
 #include <thread>
 
-#include "collector/docker_parsers.h"
+#include "collector/runtimes/docker_parsers.h"
 
 namespace berth::collector {
 

@@ -1,4 +1,4 @@
-#include "collector/podman_metadata.h"
+#include "collector/runtimes/podman_metadata.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,8 +1,8 @@
-#include "collector/podman_parsers.h"
+#include "collector/runtimes/podman_parsers.h"
 
 #include <nlohmann/json.hpp>
 
-#include "collector/json_fields.h"
+#include "collector/runtimes/json_fields.h"
 
 namespace berth::collector {
 using nlohmann::json;
