@@ -32,9 +32,6 @@ struct ServeFlags {
 
 int Run(ServeFlags& flags) {
   exporter::ServeOptions& options = flags.serve;
-  options.rootfs = flags.common.rootfs;
-  options.docker_socket = flags.common.docker_socket;
-  options.all_cgroups = flags.common.all_cgroups;
   // Flag mistakes first, before touching the rootfs or the Docker socket.
   if (std::string why = exporter::ValidateServeOptions(options); !why.empty()) {
     std::fprintf(stderr, "berth serve: %s\n", why.c_str());

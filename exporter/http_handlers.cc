@@ -65,7 +65,8 @@ HttpReply HttpHandlers::Route(std::string_view method, std::string_view path) {
 HttpReply HttpHandlers::Metrics() {
   const SharedCollection::Result result = collection_.Get();
   HttpReply reply{200, kMetricsContentType, ""};
-  reply.page = std::make_shared<const MetricsPage>(result.current, result.error_totals, families_);
+  reply.page = std::make_shared<const MetricsPage>(result.current, result.error_totals, families_,
+                                                   page_buffers_);
   return reply;
 }
 

@@ -55,6 +55,8 @@ class HttpHandlers {
   SharedCollection& collection_;
   const FamilyOptions families_;
   const std::string telemetry_path_;
+  // The /metrics pages' render buffers, kept between scrapes.
+  const std::shared_ptr<PieceBufferPool> page_buffers_ = std::make_shared<PieceBufferPool>();
 };
 
 }  // namespace berth::exporter

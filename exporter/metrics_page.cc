@@ -18,39 +18,47 @@ void AppendSerialized(const std::vector<prometheus::MetricFamily>& families, std
   out.append(stream.str());
 }
 
-// The buffers pieces are rendered into, kept between pages so their memory
-// is not faulted in again on every scrape: as many as scrapes ever ran at
-// once (one, with one Prometheus), at most kKeptBuffers.
+// One buffer of `pool` for the life of this object (a fresh one when the
+// pool has none free), handed back to it afterwards.
 class PieceBuffer {
  public:
-  PieceBuffer() {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!free_.empty()) {
-      buffer_ = std::move(free_.back());
-      free_.pop_back();
-    }
-    buffer_.clear();
-  }
-  ~PieceBuffer() {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (free_.size() < kKeptBuffers) free_.push_back(std::move(buffer_));
-  }
+  explicit PieceBuffer(PieceBufferPool& pool) : pool_(pool), buffer_(pool.Take()) {}
+  ~PieceBuffer() { pool_.Give(std::move(buffer_)); }
   PieceBuffer(const PieceBuffer&) = delete;
   PieceBuffer& operator=(const PieceBuffer&) = delete;
   std::string& get() { return buffer_; }
 
  private:
-  static constexpr size_t kKeptBuffers = 2;
-  static inline std::mutex mu_;
-  static inline std::vector<std::string> free_;
+  PieceBufferPool& pool_;
   std::string buffer_;
 };
 
 }  // namespace
 
+std::string PieceBufferPool::Take() {
+  std::string buffer;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!free_.empty()) {
+      buffer = std::move(free_.back());
+      free_.pop_back();
+    }
+  }
+  buffer.clear();
+  return buffer;
+}
+
+void PieceBufferPool::Give(std::string buffer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (free_.size() < kKeptBuffers) free_.push_back(std::move(buffer));
+}
+
 MetricsPage::MetricsPage(collector::SnapshotPtr snapshot,
-                         const collector::ErrorCounts& error_totals, FamilyOptions options)
-    : snapshot_(std::move(snapshot)), options_(std::move(options)) {
+                         const collector::ErrorCounts& error_totals, FamilyOptions options,
+                         std::shared_ptr<PieceBufferPool> buffers)
+    : snapshot_(std::move(snapshot)),
+      options_(std::move(options)),
+      buffers_(buffers ? std::move(buffers) : std::make_shared<PieceBufferPool>()) {
   AppendSerialized(BerthFamilies(*snapshot_, error_totals), head_);
   if (!Contains(options_.disabled, Group::kMachine)) {
     AppendSerialized(MachineFamilies(snapshot_->host), tail_);
@@ -60,7 +68,7 @@ MetricsPage::MetricsPage(collector::SnapshotPtr snapshot,
   }
   labels_ = ContainerLabelTexts(*snapshot_, options_);
   size_t containers = 0;
-  PieceBuffer piece_buffer;
+  PieceBuffer piece_buffer(*buffers_);
   std::string& buffer = piece_buffer.get();
   AppendContainerFamilies(*snapshot_, options_, labels_, buffer,
                           [&](std::string& piece) { containers += piece.size(); }, kPieceBytes);
@@ -70,7 +78,7 @@ MetricsPage::MetricsPage(collector::SnapshotPtr snapshot,
 bool MetricsPage::Write(const Writer& write) const {
   if (!head_.empty() && !write(head_)) return false;
   bool ok = true;
-  PieceBuffer piece_buffer;
+  PieceBuffer piece_buffer(*buffers_);
   std::string& buffer = piece_buffer.get();
   AppendContainerFamilies(
       *snapshot_, options_, labels_, buffer,

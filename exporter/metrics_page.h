@@ -10,12 +10,19 @@
 // are rendered once, when the page is made; the container part is rendered
 // by each pass from the snapshot, identically (it is a pure function).
 //
+// The piece buffers come from a PieceBufferPool, which keeps them between
+// pages so their memory is not faulted in again on every scrape: the server's
+// handlers own one for all their pages; a page made without one has its own.
+//
 // Thread-safety: a const MetricsPage may be written from several threads at
-// once. The process_* group reads /proc/self when the page is made.
+// once; a PieceBufferPool may be shared by any number of pages and threads.
+// The process_* group reads /proc/self when the page is made.
 #ifndef BERTH_EXPORTER_METRICS_PAGE_H_
 #define BERTH_EXPORTER_METRICS_PAGE_H_
 
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,14 +34,30 @@ namespace berth::exporter {
 
 inline constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charset=utf-8";
 
+// Render buffers kept between pages: as many as pages were ever written at
+// once (one, with one Prometheus), at most kKeptBuffers.
+class PieceBufferPool {
+ public:
+  static constexpr size_t kKeptBuffers = 2;
+  // A kept buffer (emptied, its capacity kept) or a new one.
+  std::string Take();
+  // Keeps `buffer` for a later Take() unless kKeptBuffers are kept already.
+  void Give(std::string buffer);
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> free_;
+};
+
 class MetricsPage {
  public:
   static constexpr size_t kPieceBytes = 256 * 1024;
   // Returns false to stop writing (the client went away).
   using Writer = std::function<bool(std::string_view piece)>;
 
+  // `buffers` null: the page keeps its own pool (its two passes share a buffer).
   MetricsPage(collector::SnapshotPtr snapshot, const collector::ErrorCounts& error_totals,
-              FamilyOptions options);
+              FamilyOptions options, std::shared_ptr<PieceBufferPool> buffers = nullptr);
 
   size_t size() const { return size_; }
   // Hands the page to `write` in order; false when `write` refused a piece.
@@ -45,6 +68,7 @@ class MetricsPage {
  private:
   collector::SnapshotPtr snapshot_;
   FamilyOptions options_;
+  std::shared_ptr<PieceBufferPool> buffers_;
   std::string head_;  // berth_* families
   std::string tail_;  // machine_* and process_* families
   std::vector<std::string> labels_;  // each container's label text, made once

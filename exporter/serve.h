@@ -28,17 +28,11 @@ struct ServeOptions {
   std::string telemetry_path = "/metrics";
   // --web.config.file: exporter-toolkit format (TLS, basic auth); "" = none.
   std::string web_config_file;
-  // --path.rootfs: prefix of every kernel read (the Sampler's).
-  std::string rootfs = "/";
-  // --docker.socket: Docker Engine API socket for names and images.
-  std::string docker_socket = "/var/run/docker.sock";
   // --collector.label-allowlist: runtime label keys exported as
   // container_label_<sanitised key>.
   std::vector<std::string> label_allowlist;
   // --collector.disable: group names (collector_groups.h).
   std::vector<std::string> disabled_groups;
-  // --all-cgroups: report every cgroup, not only containers.
-  bool all_cgroups = false;
   // --log.level: debug|info|warn|error; --log.format: logfmt|json.
   std::string log_level = "info";
   std::string log_format = "logfmt";

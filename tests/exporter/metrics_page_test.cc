@@ -78,5 +78,29 @@ TEST(StreamedPageWriteTest, RefusedPieceStopsThePage) {
   EXPECT_EQ(calls, 1);
 }
 
+// The render buffers belong to the pool the pages were given (the server's),
+// not to the process: a page hands its buffer back, grown, and a second pool
+// starts empty.
+TEST(PieceBufferPoolTest, PagesReturnTheirBufferToTheirOwnPool) {
+  auto pool = std::make_shared<PieceBufferPool>();
+  EXPECT_EQ(pool->Take().capacity(), std::string().capacity());
+  { const MetricsPage page(Collect("v2-docker-systemd"), {}, FamilyOptions{}, pool); }
+  const std::string kept = pool->Take();
+  EXPECT_TRUE(kept.empty());
+  EXPECT_GT(kept.capacity(), 1000u);  // the container families were rendered into it
+
+  PieceBufferPool other;
+  EXPECT_EQ(other.Take().capacity(), std::string().capacity());
+}
+
+TEST(PieceBufferPoolTest, KeepsAtMostTwoBuffers) {
+  PieceBufferPool pool;
+  for (int i = 0; i < 3; ++i) pool.Give(std::string(4096, 'x'));
+  for (size_t i = 0; i < PieceBufferPool::kKeptBuffers; ++i) {
+    EXPECT_GE(pool.Take().capacity(), 4096u);
+  }
+  EXPECT_EQ(pool.Take().capacity(), std::string().capacity());
+}
+
 }  // namespace
 }  // namespace berth::exporter
