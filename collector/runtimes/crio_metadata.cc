@@ -4,7 +4,7 @@
 #include <unordered_set>
 
 #include "collector/runtimes/kubelet_log_names.h"
-#include "collector/runtimes/podman_metadata.h"
+#include "collector/runtimes/socket_failure.h"
 
 namespace berth::collector {
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "collector/runtimes/socket_failure.h"
+
 namespace berth::collector {
 namespace {
 
@@ -17,25 +19,6 @@ constexpr char kEventFilters[] =
 
 std::string PodmanMetadata::EventsPath() {
   return DockerEventStream::FilteredPath("/v4.0.0/libpod/events", kEventFilters);
-}
-
-std::string DescribeSocketFailure(const DockerResponse& response, const std::string& socket_path) {
-  using Error = DockerResponse::Error;
-  switch (response.error) {
-    case Error::kNoSocket:
-      return "no socket at " + socket_path;
-    case Error::kConnect:
-      return "cannot connect to " + socket_path + ": " + response.detail;
-    case Error::kTimeout:
-      return "no answer from " + socket_path + " in time: " + response.detail;
-    case Error::kTransport:
-      return "bad HTTP from " + socket_path + ": " + response.detail;
-    case Error::kNone:
-      break;
-  }
-  std::string body = response.body.substr(0, 200);
-  if (auto message = ParseDockerErrorMessage(response.body)) body = *message;
-  return "HTTP " + std::to_string(response.status) + " from " + socket_path + ": " + body;
 }
 
 PodmanMetadata::PodmanMetadata(PodmanOptions options)

@@ -112,10 +112,6 @@ class PodmanMetadata : public MetadataProvider {
 
 std::unique_ptr<MetadataProvider> MakePodmanMetadata(const PodmanOptions& options);
 
-// "no socket at …", "timeout after 1000 ms", "HTTP 500: …": why a request to a
-// runtime socket failed, for logs. Shared with the CRI-O provider.
-std::string DescribeSocketFailure(const DockerResponse& response, const std::string& socket_path);
-
 }  // namespace berth::collector
 
 #endif  // BERTH_COLLECTOR_PODMAN_METADATA_H_
