@@ -24,6 +24,7 @@
 #include "cli/top_rows.h"
 #include "cli/top_screen.h"
 #include "cli/top_state.h"
+#include "collector/host_reader.h"
 #include "collector/process_list.h"
 #include "collector/rates.h"
 
@@ -69,7 +70,7 @@ class TopApp {
       : options_(options),
         sampler_(std::move(sampler)),
         processes_(sampler_->rootfs()),
-        user_hz_(static_cast<uint64_t>(sysconf(_SC_CLK_TCK))) {
+        user_hz_(collector::UserHz()) {
     state_.interval = std::chrono::milliseconds(
         static_cast<int64_t>(options.interval_seconds * 1000.0 + 0.5));
     if (auto column = ParseColumn(options.sort)) {

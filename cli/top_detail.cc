@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "cli/format_units.h"
+#include "collector/derived.h"
 #include "cli/view_widgets.h"
 
 namespace berth::cli {
@@ -39,8 +40,9 @@ std::string Fixed(double v, int decimals) {
 std::string CpuMax(const collector::CpuLimits& l) {
   if (!l.quota_us) return kAbsent;
   if (*l.quota_us == kUnlimited) return "max";
-  if (!l.period_us || *l.period_us == 0) return std::to_string(*l.quota_us) + "us";
-  return Fixed(static_cast<double>(*l.quota_us) / *l.period_us, 2) + " cores (" +
+  const std::optional<double> cores = collector::CpuLimitCores(l);
+  if (!cores) return std::to_string(*l.quota_us) + "us";
+  return Fixed(*cores, 2) + " cores (" +
          std::to_string(*l.quota_us) + "/" + std::to_string(*l.period_us) + ")";
 }
 
@@ -90,7 +92,7 @@ std::vector<ScreenLine> DetailLines(const DetailInput& in, size_t width) {
   }
   out.Add("limits  cpu.max " + CpuMax(c.cpu_limits) + "   memory.max " +
           Bytes(c.memory.limit_bytes) + "   pids.max " + Count(c.pids_max) + "   swap " +
-          Bytes(c.memory.swap_bytes) + " / " + Bytes(c.memory.swap_limit_bytes));
+          Bytes(collector::SwapBytes(c.memory)) + " / " + Bytes(c.memory.swap_limit_bytes));
 
   // Sparklines: label (4) + spark + figure (24).
   const size_t spark_width = width > 40 ? width - 34 : 6;
@@ -152,8 +154,7 @@ std::vector<ScreenLine> DetailLines(const DetailInput& in, size_t width) {
   const collector::MemoryStat& ms = c.memory.stat;
   out.Section("MEMORY");
   out.Add("anon " + Bytes(ms.anon) + "  file " + Bytes(ms.file) + "  shmem " + Bytes(ms.shmem) +
-          "  slab " + Bytes(ms.slab) + "  swap " + Bytes(c.memory.swap_bytes ? c.memory.swap_bytes
-                                                                             : ms.swap) +
+          "  slab " + Bytes(ms.slab) + "  swap " + Bytes(collector::SwapBytes(c.memory)) +
           "  peak " + Bytes(c.memory.peak_bytes));
   const collector::MemoryEvents& ev = c.memory.events;
   out.Add("events low " + Count(ev.low) + "  high " + Count(ev.high) + "  max " + Count(ev.max) +

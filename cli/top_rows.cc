@@ -40,11 +40,7 @@ std::optional<double> UptimeSeconds(const ContainerStats& c, const Snapshot& cur
 }
 
 std::optional<double> CpuCapacityPercent(const ContainerStats& c, const Snapshot& cur) {
-  const auto& lim = c.cpu_limits;
-  if (lim.quota_us && *lim.quota_us != collector::kUnlimited && lim.period_us &&
-      *lim.period_us > 0 && *lim.period_us != collector::kUnlimited) {
-    return static_cast<double>(*lim.quota_us) / static_cast<double>(*lim.period_us) * 100.0;
-  }
+  if (auto cores = collector::CpuLimitCores(c.cpu_limits)) return *cores * 100.0;
   if (cur.host.online_cpus && *cur.host.online_cpus > 0) return *cur.host.online_cpus * 100.0;
   return std::nullopt;
 }

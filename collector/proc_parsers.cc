@@ -272,6 +272,7 @@ std::optional<ProcPidStat> ParseProcPidStat(std::string_view text) {
       case 12: target = &out.stime_ticks; break;
       case 17: target = &out.num_threads; break;
       case 19: target = &out.start_time_ticks; break;
+      case 20: target = &out.vsize_bytes; break;
       case 21: target = &out.rss_pages; break;
       default: break;
     }

@@ -55,7 +55,8 @@ struct ProcCgroupLine {
 };
 std::optional<std::vector<ProcCgroupLine>> ParseProcCgroup(std::string_view text);
 
-// /proc/<pid>/stat: the fields berth shows in the process list.
+// /proc/<pid>/stat: the fields berth shows in the process list and its own
+// process_* metrics (the one parser of this file).
 struct ProcPidStat {
   int pid = 0;
   std::string comm;
@@ -63,6 +64,7 @@ struct ProcPidStat {
   uint64_t utime_ticks = 0, stime_ticks = 0;
   uint64_t start_time_ticks = 0;  // since boot
   uint64_t num_threads = 0;
+  uint64_t vsize_bytes = 0;
   uint64_t rss_pages = 0;
 };
 std::optional<ProcPidStat> ParseProcPidStat(std::string_view text);

@@ -21,26 +21,6 @@ std::optional<double> PerSecond(const std::optional<uint64_t>& prev,
   return static_cast<double>(*d) / seconds;
 }
 
-template <typename Field>
-std::optional<uint64_t> SumInterfaces(const ContainerStats& c, Field field) {
-  if (c.network_mode != NetworkMode::kOwn) return std::nullopt;
-  uint64_t sum = 0;
-  for (const auto& iface : c.net_interfaces) {
-    if (iface.name != "lo") sum += iface.*field;
-  }
-  return sum;
-}
-
-template <typename Field>
-std::optional<uint64_t> SumDevices(const ContainerStats& c, Field field) {
-  std::optional<uint64_t> sum;
-  if (c.block_io_known) sum = 0;
-  for (const auto& dev : c.block_devices) {
-    if (const auto& v = dev.*field) sum = sum.value_or(0) + *v;
-  }
-  return sum;
-}
-
 const ContainerStats* FindById(const Snapshot& snap, const std::string& id) {
   auto it = std::lower_bound(
       snap.containers.begin(), snap.containers.end(), id,
@@ -50,37 +30,6 @@ const ContainerStats* FindById(const Snapshot& snap, const std::string& id) {
 }
 
 }  // namespace
-
-std::optional<uint64_t> DockerMemoryUsage(const MemoryStats& memory) {
-  if (!memory.usage_bytes) return std::nullopt;
-  const uint64_t usage = *memory.usage_bytes;
-  if (memory.stat.inactive_file && *memory.stat.inactive_file < usage) {
-    return usage - *memory.stat.inactive_file;
-  }
-  return usage;
-}
-
-std::optional<uint64_t> DockerMemoryLimit(const MemoryStats& memory, const HostFacts& host) {
-  if (!memory.limit_bytes) return host.mem_total_bytes;
-  if (host.mem_total_bytes && *memory.limit_bytes > *host.mem_total_bytes) {
-    return host.mem_total_bytes;
-  }
-  if (*memory.limit_bytes == kUnlimited) return std::nullopt;
-  return memory.limit_bytes;
-}
-
-std::optional<uint64_t> NetRxBytes(const ContainerStats& c) {
-  return SumInterfaces(c, &NetInterfaceStats::rx_bytes);
-}
-std::optional<uint64_t> NetTxBytes(const ContainerStats& c) {
-  return SumInterfaces(c, &NetInterfaceStats::tx_bytes);
-}
-std::optional<uint64_t> BlockReadBytes(const ContainerStats& c) {
-  return SumDevices(c, &BlockDeviceStats::read_bytes);
-}
-std::optional<uint64_t> BlockWriteBytes(const ContainerStats& c) {
-  return SumDevices(c, &BlockDeviceStats::write_bytes);
-}
 
 std::optional<double> HostCpuPercent(const Snapshot* prev, const Snapshot& cur) {
   if (prev == nullptr) return std::nullopt;
@@ -107,10 +56,7 @@ std::vector<ContainerRates> Rates(const Snapshot* prev, const Snapshot& cur) {
     r.id = c.identity.id;
     r.memory_bytes = DockerMemoryUsage(c.memory);
     r.memory_limit_bytes = DockerMemoryLimit(c.memory, cur.host);
-    if (r.memory_bytes && r.memory_limit_bytes && *r.memory_limit_bytes > 0) {
-      r.memory_percent = static_cast<double>(*r.memory_bytes) /
-                         static_cast<double>(*r.memory_limit_bytes) * 100.0;
-    }
+    r.memory_percent = MemoryPercent(c.memory, cur.host);
     const ContainerStats* p = prev != nullptr ? FindById(*prev, c.identity.id) : nullptr;
     if (p != nullptr && seconds > 0) {
       auto cpu_delta = Delta(p->cpu.usage_ns, c.cpu.usage_ns);

@@ -1,10 +1,8 @@
 // Rates: a pure function of two snapshots, following `docker stats` exactly
-// (docker/cli cli/command/container/stats_helpers.go and the daemon's
-// memory-limit clamp):
+// (docker/cli cli/command/container/stats_helpers.go):
 //   CPU %  = Δcontainer_cpu_ns / Δhost_cpu_ns × online_cpus × 100
-//   memory = usage − inactive_file when inactive_file < usage
-//   limit  = min(memory limit, host MemTotal)
-//   MEM %  = memory / limit × 100
+// plus, per container, the figures of one snapshot every output shows with
+// them (memory, limit, MEM %: collector/derived.h, their one home).
 // A rate is absent on the first sample, when the interval is ≤ 0, or when a
 // counter went backwards (reset). Thread-safe (no state).
 #ifndef BERTH_COLLECTOR_RATES_H_
@@ -14,21 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "collector/derived.h"
 #include "collector/snapshot.h"
 
 namespace berth::collector {
-
-// docker stats' memory figure for one container (no rate involved).
-std::optional<uint64_t> DockerMemoryUsage(const MemoryStats& memory);
-// The limit docker shows: the cgroup limit clamped to MemTotal.
-std::optional<uint64_t> DockerMemoryLimit(const MemoryStats& memory, const HostFacts& host);
-// Σ rx/tx bytes over interfaces except lo (absent unless NetworkMode::kOwn).
-std::optional<uint64_t> NetRxBytes(const ContainerStats& c);
-std::optional<uint64_t> NetTxBytes(const ContainerStats& c);
-// Σ read/write bytes over block devices (absent when no device is listed and
-// the io files were not readable).
-std::optional<uint64_t> BlockReadBytes(const ContainerStats& c);
-std::optional<uint64_t> BlockWriteBytes(const ContainerStats& c);
 
 struct ContainerRates {
   std::string id;

@@ -4,6 +4,8 @@
 #include <ctime>
 #include <optional>
 
+#include "collector/derived.h"
+
 namespace berth::exporter {
 namespace {
 
@@ -58,16 +60,10 @@ json ContainerJson(const collector::ContainerStats& c, const collector::Containe
   out["restart_count"] = Value(id.restart_count);
   out["health_status"] = id.health_status.empty() ? json(nullptr) : json(id.health_status);
 
-  json cpus = nullptr;
-  if (c.cpu_limits.quota_us && *c.cpu_limits.quota_us != kUnlimited && c.cpu_limits.period_us &&
-      *c.cpu_limits.period_us > 0) {
-    cpus = static_cast<double>(*c.cpu_limits.quota_us) /
-           static_cast<double>(*c.cpu_limits.period_us);
-  }
   out["limits"] = {
       {"cpu_quota_us", Limit(c.cpu_limits.quota_us)},
       {"cpu_period_us", Value(c.cpu_limits.period_us)},
-      {"cpus", cpus},
+      {"cpus", Value(collector::CpuLimitCores(c.cpu_limits))},
       {"cpu_shares", Value(c.cpu_limits.shares)},
       {"cpu_weight", Value(c.cpu_limits.weight)},
       {"memory_bytes", Limit(c.memory.limit_bytes)},
@@ -76,11 +72,6 @@ json ContainerJson(const collector::ContainerStats& c, const collector::Containe
       {"pids", Limit(c.pids_max)},
   };
 
-  std::optional<uint64_t> working_set;
-  if (c.memory.usage_bytes) {
-    const uint64_t inactive = c.memory.stat.inactive_file.value_or(0);
-    working_set = inactive < *c.memory.usage_bytes ? *c.memory.usage_bytes - inactive : 0;
-  }
   out["counters"] = {
       {"cpu_usage_ns", Value(c.cpu.usage_ns)},
       {"cpu_user_ns", Value(c.cpu.user_ns)},
@@ -89,10 +80,10 @@ json ContainerJson(const collector::ContainerStats& c, const collector::Containe
       {"cpu_throttled_periods", Value(c.cpu.nr_throttled)},
       {"cpu_throttled_ns", Value(c.cpu.throttled_ns)},
       {"memory_usage_bytes", Value(c.memory.usage_bytes)},
-      {"memory_working_set_bytes", Value(working_set)},
+      {"memory_working_set_bytes", Value(collector::WorkingSetBytes(c.memory))},
       {"memory_rss_bytes", Value(c.memory.stat.anon)},
       {"memory_cache_bytes", Value(c.memory.stat.file)},
-      {"memory_swap_bytes", Value(c.memory.swap_bytes)},
+      {"memory_swap_bytes", Value(collector::SwapBytes(c.memory))},
       {"memory_peak_bytes", Value(c.memory.peak_bytes)},
       {"oom_kills", Value(c.memory.events.oom_kill)},
       {"net_rx_bytes", Value(collector::NetRxBytes(c))},

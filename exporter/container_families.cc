@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "collector/derived.h"
 #include "exporter/prom_text.h"
 
 namespace berth::exporter {
@@ -145,10 +146,7 @@ constexpr std::array kFamilies = {
                     "Current working set in bytes (usage - inactive_file).", kGauge,
                     Group::kMemory,
                     [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
-                      const auto& usage = c.memory.usage_bytes;
-                      if (!usage) return;
-                      const uint64_t inactive = c.memory.stat.inactive_file.value_or(0);
-                      s.Add({}, inactive < *usage ? *usage - inactive : uint64_t{0});
+                      Emit(s, collector::WorkingSetBytes(c.memory));
                     }},
     ContainerFamily{"container_memory_rss", "Size of RSS in bytes.", kGauge, Group::kMemory,
                     [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
@@ -162,7 +160,7 @@ constexpr std::array kFamilies = {
     ContainerFamily{"container_memory_swap", "Container swap usage in bytes.", kGauge,
                     Group::kMemory,
                     [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
-                      Emit(s, c.memory.swap_bytes ? c.memory.swap_bytes : c.memory.stat.swap);
+                      Emit(s, collector::SwapBytes(c.memory));
                     }},
     ContainerFamily{"container_memory_mapped_file", "Size of memory mapped files in bytes.",
                     kGauge, Group::kMemory,

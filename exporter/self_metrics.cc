@@ -5,11 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <chrono>
 #include <string>
 
 #include "collector/build_info.h"
+#include "collector/host_reader.h"
+#include "collector/proc_parsers.h"
 #include "collector/root_fs.h"
 
 
@@ -38,11 +39,6 @@ void AddCounter(MetricFamily& family, double value, std::vector<ClientMetric::La
   ClientMetric& metric = family.metric.emplace_back();
   metric.label = std::move(labels);
   metric.counter.value = value;
-}
-
-bool ParseU64(std::string_view text, uint64_t* value) {
-  auto result = std::from_chars(text.data(), text.data() + text.size(), *value);
-  return result.ec == std::errc() && result.ptr == text.data() + text.size();
 }
 
 std::optional<double> CountOpenFds() {
@@ -112,53 +108,13 @@ std::vector<MetricFamily> MachineFamilies(const collector::HostFacts& host) {
   return families;
 }
 
-std::optional<ProcStatFields> ParseProcPidStat(std::string_view text) {
-  const size_t close = text.rfind(')');
-  if (close == std::string_view::npos) return std::nullopt;
-  std::string_view rest = text.substr(close + 1);
-  // Fields after comm, 1-based from "state" (field 3 of the whole line).
-  std::vector<std::string_view> fields;
-  size_t pos = 0;
-  while (pos < rest.size()) {
-    while (pos < rest.size() && (rest[pos] == ' ' || rest[pos] == '\n')) ++pos;
-    const size_t start = pos;
-    while (pos < rest.size() && rest[pos] != ' ' && rest[pos] != '\n') ++pos;
-    if (pos > start) fields.push_back(rest.substr(start, pos - start));
-  }
-  // Line fields: 14 utime, 15 stime, 22 starttime, 23 vsize, 24 rss; the
-  // vector starts at field 3.
-  if (fields.size() < 22) return std::nullopt;
-  ProcStatFields out;
-  if (!ParseU64(fields[14 - 3], &out.utime_ticks) || !ParseU64(fields[15 - 3], &out.stime_ticks) ||
-      !ParseU64(fields[22 - 3], &out.start_time_ticks) ||
-      !ParseU64(fields[23 - 3], &out.vsize_bytes) || !ParseU64(fields[24 - 3], &out.rss_pages)) {
-    return std::nullopt;
-  }
-  return out;
-}
-
-std::optional<uint64_t> ParseBootTime(std::string_view proc_stat) {
-  size_t pos = 0;
-  while (pos < proc_stat.size()) {
-    size_t end = proc_stat.find('\n', pos);
-    if (end == std::string_view::npos) end = proc_stat.size();
-    std::string_view line = proc_stat.substr(pos, end - pos);
-    if (line.substr(0, 6) == "btime ") {
-      uint64_t value = 0;
-      if (ParseU64(line.substr(6), &value)) return value;
-      return std::nullopt;
-    }
-    pos = end + 1;
-  }
-  return std::nullopt;
-}
-
 std::vector<MetricFamily> ProcessCollector::Collect() const {
   std::vector<MetricFamily> families;
   const auto stat_text = collector::ReadWholeFile("/proc/self/stat");
-  const std::optional<ProcStatFields> stat =
-      stat_text ? ParseProcPidStat(*stat_text) : std::nullopt;
-  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  const std::optional<collector::ProcPidStat> stat =
+      stat_text ? collector::ParseProcPidStat(*stat_text) : std::nullopt;
+  const uint64_t user_hz = collector::UserHz();
+  const double ticks = static_cast<double>(user_hz);
   const double page_size = static_cast<double>(sysconf(_SC_PAGESIZE));
   if (stat) {
     MetricFamily cpu = Family("process_cpu_seconds_total",
@@ -190,11 +146,13 @@ std::vector<MetricFamily> ProcessCollector::Collect() const {
     AddGauge(rss, static_cast<double>(stat->rss_pages) * page_size);
     families.push_back(std::move(rss));
     const auto proc_stat = collector::ReadWholeFile("/proc/stat");
-    if (auto boot = proc_stat ? ParseBootTime(*proc_stat) : std::nullopt) {
+    const auto host_stat =
+        proc_stat ? collector::ParseProcStat(*proc_stat, user_hz) : std::nullopt;
+    if (const auto boot = host_stat ? host_stat->boot_time_seconds : std::nullopt) {
       MetricFamily start = Family("process_start_time_seconds",
                                   "Start time of the process since unix epoch in seconds.",
                                   MetricType::Gauge);
-      AddGauge(start, static_cast<double>(*boot) +
+      AddGauge(start, *boot +
                           static_cast<double>(stat->start_time_ticks) / ticks);
       families.push_back(std::move(start));
     }

@@ -9,14 +9,14 @@
 //   process_virtual_memory_bytes, process_open_fds, process_max_fds,
 //   process_start_time_seconds        (group "process"), read from /proc/self
 //     at scrape time (not under --path.rootfs: this is berth itself).
-// Parsers are pure functions; ProcessCollector reads files only in Collect().
+// /proc/self/stat and /proc/stat go through the collector's parsers
+// (collector/proc_parsers.h), USER_HZ through collector::UserHz();
+// ProcessCollector reads files only in Collect().
 // All thread-safe.
 #ifndef BERTH_EXPORTER_SELF_METRICS_H_
 #define BERTH_EXPORTER_SELF_METRICS_H_
 
 #include <cstdint>
-#include <optional>
-#include <string_view>
 #include <vector>
 
 #include <prometheus/collectable.h>
@@ -32,20 +32,6 @@ std::vector<prometheus::MetricFamily> BerthFamilies(const collector::Snapshot& s
 
 // machine_cpu_cores and machine_memory_bytes (absent facts emit no sample).
 std::vector<prometheus::MetricFamily> MachineFamilies(const collector::HostFacts& host);
-
-// Fields of /proc/<pid>/stat berth uses (after the "(comm)" field, which may
-// contain spaces and parentheses).
-struct ProcStatFields {
-  uint64_t utime_ticks = 0;
-  uint64_t stime_ticks = 0;
-  uint64_t start_time_ticks = 0;  // since boot
-  uint64_t vsize_bytes = 0;
-  uint64_t rss_pages = 0;
-};
-std::optional<ProcStatFields> ParseProcPidStat(std::string_view text);
-
-// "btime" of /proc/stat, seconds since the epoch.
-std::optional<uint64_t> ParseBootTime(std::string_view proc_stat);
 
 // The standard process_* families of the running process.
 class ProcessCollector : public prometheus::Collectable {

@@ -327,17 +327,17 @@ TEST(ParseProcPidStatTest, Table) {
     int pid = 0;
     std::string comm;
     char state = 0;
-    uint64_t utime = 0, stime = 0, threads = 0, start = 0, rss = 0;
+    uint64_t utime = 0, stime = 0, threads = 0, start = 0, rss = 0, vsize = 0;
   } cases[] = {
       // This host's pid 1 (negative nice among the skipped fields).
       {"real line",
        "1 (process_api) S 0 0 0 0 -1 4194560 48001 1276685 0 218 135 266 5252 4138 10 -10 13 0 "
        "19 49295360 4299 18446744073709551615 1 1 0 0 0 0 0 4096 1256 0 0 0 17 0 0 0 0 0 0 0 0 "
        "0 0 0 0 0 0\n",
-       true, 1, "process_api", 'S', 135, 266, 13, 19, 4299},
+       true, 1, "process_api", 'S', 135, 266, 13, 19, 4299, 49295360},
       {"comm with spaces and parentheses",
        "4242 (tmux: (server) x) R 1 2 3 0 -1 0 0 0 0 0 7 8 0 0 20 0 1 0 99 1000 55\n", true,
-       4242, "tmux: (server) x", 'R', 7, 8, 1, 99, 55},
+       4242, "tmux: (server) x", 'R', 7, 8, 1, 99, 55, 1000},
       {"truncated", "4242 (sh) R 1 2 3 0 -1 0 0 0 0 0 7 8 0 0 20 0 1 0 99 1000\n", false},
       {"non-numeric utime", "4242 (sh) R 1 2 3 0 -1 0 0 0 0 0 x 8 0 0 20 0 1 0 99 1000 55\n",
        false},
@@ -358,6 +358,7 @@ TEST(ParseProcPidStatTest, Table) {
     EXPECT_EQ(got->stime_ticks, c.stime);
     EXPECT_EQ(got->num_threads, c.threads);
     EXPECT_EQ(got->start_time_ticks, c.start);
+    EXPECT_EQ(got->vsize_bytes, c.vsize);
     EXPECT_EQ(got->rss_pages, c.rss);
   }
 }

@@ -16,27 +16,6 @@
 namespace berth::exporter {
 namespace {
 
-TEST(ParseProcPidStatTest, CommWithSpacesAndParens) {
-  const char* line =
-      "4242 (my (odd) proc) S 1 4242 4242 0 -1 4194560 1234 0 5 0 150 75 0 0 20 0 7 0 "
-      "98765 123456789 2048 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
-  auto stat = ParseProcPidStat(line);
-  ASSERT_TRUE(stat);
-  EXPECT_EQ(stat->utime_ticks, 150u);
-  EXPECT_EQ(stat->stime_ticks, 75u);
-  EXPECT_EQ(stat->start_time_ticks, 98765u);
-  EXPECT_EQ(stat->vsize_bytes, 123456789u);
-  EXPECT_EQ(stat->rss_pages, 2048u);
-  EXPECT_FALSE(ParseProcPidStat("4242 (x) S 1 2 3"));
-  EXPECT_FALSE(ParseProcPidStat("garbage"));
-}
-
-TEST(ParseBootTimeTest, FindsBtime) {
-  EXPECT_EQ(ParseBootTime("cpu  1 2 3\nbtime 1700000000\nprocesses 5\n"), 1700000000u);
-  EXPECT_FALSE(ParseBootTime("cpu 1 2\n"));
-  EXPECT_FALSE(ParseBootTime("btime x\n"));
-}
-
 TEST(ProcessCollectorTest, ReportsThisProcess) {
   const auto families = ProcessCollector().Collect();
   std::map<std::string, double> values;

@@ -1,0 +1,52 @@
+// Derived figures: the one home for every figure computed from what the
+// kernel said (the Snapshot keeps only raw facts). Every output uses these:
+// the metrics families, the JSON API, `berth stats` and `berth top`; the
+// figures between two snapshots are collector/rates.h, built on these.
+//   working set    = usage − inactive_file, 0 when inactive_file ≥ usage
+//                    (cAdvisor's container_memory_working_set_bytes)
+//   docker memory  = usage − inactive_file when smaller, else usage (docker stats)
+//   docker limit   = min(limit, MemTotal): "max" and a limit above the host's
+//                    memory show MemTotal (dockerd's clamp)
+//   MEM %          = docker memory / docker limit × 100
+//   swap           = memory.swap.current (v1: memsw.usage − usage), else
+//                    memory.stat's (total_)swap
+//   CPU limit      = cpu.max quota / period, in cores
+//   NET / BLOCK    = Σ over interfaces except lo / over devices, saturating
+//                    at 2^64−1 instead of wrapping
+// Honest figures: a figure whose inputs were not read is absent, never made up
+// — no inactive_file (memory.stat unreadable) means no working set and no
+// docker memory; an unreadable limit means no docker limit and no MEM %.
+// Pure functions; thread-safe.
+#ifndef BERTH_COLLECTOR_DERIVED_H_
+#define BERTH_COLLECTOR_DERIVED_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "collector/snapshot.h"
+
+namespace berth::collector {
+
+// a + b, or 2^64−1 when the sum does not fit.
+uint64_t SaturatingAdd(uint64_t a, uint64_t b);
+
+std::optional<uint64_t> WorkingSetBytes(const MemoryStats& memory);
+std::optional<uint64_t> DockerMemoryUsage(const MemoryStats& memory);
+std::optional<uint64_t> DockerMemoryLimit(const MemoryStats& memory, const HostFacts& host);
+// DockerMemoryUsage / DockerMemoryLimit × 100.
+std::optional<double> MemoryPercent(const MemoryStats& memory, const HostFacts& host);
+std::optional<uint64_t> SwapBytes(const MemoryStats& memory);
+// Absent without a quota, with "max", or without a positive period.
+std::optional<double> CpuLimitCores(const CpuLimits& limits);
+
+// Σ rx/tx bytes over interfaces except lo (absent unless NetworkMode::kOwn).
+std::optional<uint64_t> NetRxBytes(const ContainerStats& c);
+std::optional<uint64_t> NetTxBytes(const ContainerStats& c);
+// Σ read/write bytes over block devices (absent when no device is listed and
+// the io files were not readable).
+std::optional<uint64_t> BlockReadBytes(const ContainerStats& c);
+std::optional<uint64_t> BlockWriteBytes(const ContainerStats& c);
+
+}  // namespace berth::collector
+
+#endif  // BERTH_COLLECTOR_DERIVED_H_
