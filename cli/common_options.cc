@@ -1,7 +1,9 @@
 #include "cli/common_options.h"
 
 #include <chrono>
+#include <cmath>
 #include <map>
+#include <sstream>
 
 #include "collector/runtimes/crio_metadata.h"
 #include "collector/runtimes/docker_metadata.h"
@@ -21,7 +23,7 @@ void AddTimeoutOption(CLI::App* cmd, const std::string& name, double* ms,
                                                   CLI::AsNumberWithUnit::UNIT_REQUIRED));
   cmd->add_option(name, *ms, help + " (10ms to 60s, e.g. 1s, 500ms)")
       ->transform(units.description(""))
-      ->check(CLI::Range(10.0, 60000.0).description(""))
+      ->check(FiniteRange(10.0, 60000.0).description(""))
       ->type_name("DURATION")
       ->default_str(std::to_string(static_cast<long>(*ms)) + "ms");
 }
@@ -31,6 +33,21 @@ std::chrono::milliseconds Millis(double ms) {
 }
 
 }  // namespace
+
+CLI::Validator FiniteRange(double min, double max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        double value = 0;
+        if (!CLI::detail::lexical_cast(text, value) || std::isnan(value) || value < min ||
+            value > max) {
+          std::ostringstream range;
+          range << min << " to " << max;
+          return "value " + text + " is not a number from " + range.str();
+        }
+        return std::string();
+      },
+      "");
+}
 
 void AddCommonOptions(CLI::App* cmd, CommonOptions* options) {
   cmd->add_option("--path.rootfs", options->rootfs,

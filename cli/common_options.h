@@ -29,6 +29,10 @@ struct CommonOptions {
 // `cmd`. Timeouts take a unit: "1s", "500ms" (10 ms to 60 s).
 void AddCommonOptions(CLI::App* cmd, CommonOptions* options);
 
+// A number in [min, max]. Unlike CLI::Range it refuses NaN (which passes
+// every comparison) with one clear line; infinities fall outside the range.
+CLI::Validator FiniteRange(double min, double max);
+
 // A Sampler over options.rootfs with the metadata providers attached, in this
 // order (an earlier provider's name wins): Docker, Podman, CRI-O, the
 // kubelet's log layout, nerdctl's name store. An empty socket path turns that

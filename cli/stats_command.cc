@@ -125,7 +125,7 @@ void AddStatsCommand(CLI::App& app) {
                   "fields), 'json-raw' (raw numbers, /api/v1/containers schema), or a "
                   "Go template such as '{{.Name}}\\t{{.CPUPerc}}'");
   cmd->add_option("--interval", options->interval_seconds, "Seconds between samples")
-      ->check(CLI::Range(0.1, 3600.0))
+      ->check(FiniteRange(0.1, 3600.0))
       ->capture_default_str();
   AddCommonOptions(cmd, &options->common);
   cmd->callback([options] {

@@ -259,7 +259,7 @@ void AddTopCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "top", "Live, interactive view of every container (press ? inside for the keys)");
   cmd->add_option("--interval", options->interval_seconds, "Seconds between refreshes")
-      ->check(CLI::Range(0.1, 3600.0))
+      ->check(FiniteRange(0.1, 3600.0))
       ->capture_default_str();
   std::string columns;
   for (const ColumnInfo& info : AllColumns()) {

@@ -48,6 +48,9 @@ TEST(CommonOptionsTest, TimeoutsTakeMillisecondsOrSeconds) {
       {"--docker.timeout", "0ms", std::nullopt},   // below 10 ms
       {"--docker.timeout", "120s", std::nullopt},  // above 60 s
       {"--docker.timeout", "soon", std::nullopt},
+      {"--docker.timeout", "nanms", std::nullopt},  // NaN passes CLI::Range
+      {"--docker.timeout", "infs", std::nullopt},
+      {"--docker.timeout", "-5ms", std::nullopt},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.flag + "=" + c.value);
@@ -59,6 +62,21 @@ TEST(CommonOptionsTest, TimeoutsTakeMillisecondsOrSeconds) {
                                                       : options->crio_timeout_ms;
     EXPECT_DOUBLE_EQ(got, *c.want_ms);
   }
+}
+
+TEST(CommonOptionsTest, FiniteRangeRefusesNanInfinityNegativeAndHuge) {
+  for (const char* value : {"nan", "NaN", "inf", "-inf", "-1", "1e300", "x"}) {
+    SCOPED_TRACE(value);
+    CLI::App app("berth");
+    double interval = 1;
+    app.add_option("--interval", interval)->check(FiniteRange(0.1, 3600.0));
+    EXPECT_THROW(app.parse(std::vector<std::string>{value, "--interval"}), CLI::ValidationError);
+  }
+  CLI::App app("berth");
+  double interval = 1;
+  app.add_option("--interval", interval)->check(FiniteRange(0.1, 3600.0));
+  app.parse(std::vector<std::string>{"2.5", "--interval"});
+  EXPECT_DOUBLE_EQ(interval, 2.5);
 }
 
 }  // namespace
