@@ -1,15 +1,17 @@
 #include "collector/kept_file.h"
 
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
 
 #include <spdlog/spdlog.h>
+
+#include "collector/control_file.h"
 
 namespace berth::collector {
 namespace {
@@ -52,10 +54,24 @@ ssize_t FileReader::PreadAll(int fd, std::string_view& text) {
     len += static_cast<size_t>(n);
     // A short read is the end of a cgroupfs/procfs/regular file.
     if (len < cap_ || n == 0) break;
-    std::unique_ptr<char[]> bigger(new char[cap_ * 2]);
+    if (cap_ >= kMaxControlFileBytes) {
+      char probe;
+      do {
+        n = ::pread(fd, &probe, 1, static_cast<off_t>(len));
+      } while (n < 0 && errno == EINTR);
+      if (n < 0) return -1;
+      if (n == 0) break;  // exactly the cap
+      // Too large: an error, and the buffer goes back to its usual size.
+      buf_.reset(new char[kInitialBuffer]);
+      cap_ = kInitialBuffer;
+      errno = kTooLargeErrno;
+      return -1;
+    }
+    const size_t bigger_cap = std::min(cap_ * 2, kMaxControlFileBytes);
+    std::unique_ptr<char[]> bigger(new char[bigger_cap]);
     std::memcpy(bigger.get(), buf_.get(), len);
     buf_ = std::move(bigger);
-    cap_ *= 2;
+    cap_ = bigger_cap;
   }
   text = std::string_view(buf_.get(), len);
   return static_cast<ssize_t>(len);
@@ -103,7 +119,7 @@ ReadStatus KeptFile::Read(const std::string& dir, FileReader& reader, std::strin
     path.assign(dir);
     path += '/';
     path += name_;
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    int fd = OpenControlFile(path.c_str());
     if (fd < 0) {
       const int err = errno;
       if (err == ENODEV || err == ESRCH) return ReadStatus::kGone;
@@ -157,7 +173,7 @@ void KeptFile::NoteParsed(bool ok, const std::string& dir, const char* source,
 void KeptFile::NoteIoError(const std::string& dir, const char* source, ErrorCounts& errors) {
   const int err = errno;
   ++errors[source];
-  if (!io_failing_) spdlog::warn("{}/{}: read failed: {}", dir, name_, std::strerror(err));
+  if (!io_failing_) spdlog::warn("{}/{}: read failed: {}", dir, name_, ReadErrorText(err));
   io_failing_ = true;
 }
 

@@ -3,6 +3,8 @@
 // regenerate the contents on every read at offset 0). When the descriptor
 // budget is exhausted, or keeping is disabled, the file is opened, read and
 // closed each time instead: reads never fail for lack of descriptors.
+// Files are opened with OpenControlFile() (control_file.h): only regular
+// files are read, never more than kMaxControlFileBytes of one.
 //
 // A removed cgroup shows up as ENODEV on a kept descriptor, or as ENOENT on
 // both the file and its directory: ReadStatus::kGone. A file that does not
@@ -54,9 +56,12 @@ class FileReader {
   FileReader(FdBudget* budget, bool keep_fds);
   FdBudget* budget() const { return keep_fds_ ? budget_ : nullptr; }
 
-  // Reads a whole file at offset 0 into the buffer; nullopt-like status on
-  // errors (errno preserved). `text` views the buffer until the next read.
+  // Reads a whole file at offset 0 into the buffer; -1 on errors (errno
+  // preserved). `text` views the buffer until the next read. The buffer grows
+  // to at most kMaxControlFileBytes (control_file.h); a longer file is -1 with
+  // errno kTooLargeErrno and the buffer shrinks back to its initial size.
   ssize_t PreadAll(int fd, std::string_view& text);
+  size_t buffer_capacity() const { return cap_; }
   std::string& scratch_path() { return path_; }
 
  private:

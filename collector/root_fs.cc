@@ -7,6 +7,8 @@
 
 #include <cerrno>
 
+#include "collector/control_file.h"
+
 namespace berth::collector {
 
 RootFs::RootFs(std::string prefix) : prefix_(std::move(prefix)) {
@@ -23,23 +25,30 @@ std::string RootFs::Path(std::string_view host_path) const {
 }
 
 std::optional<std::string> ReadWholeFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = OpenControlFile(path.c_str());
   if (fd < 0) return std::nullopt;
   std::string out;
   char buf[8192];
+  int err = 0;
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int saved = errno;
-      ::close(fd);
-      errno = saved;
-      return std::nullopt;
+      err = errno;
+      break;
     }
     if (n == 0) break;
+    if (out.size() + static_cast<size_t>(n) > kMaxControlFileBytes) {
+      err = kTooLargeErrno;
+      break;
+    }
     out.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
+  if (err != 0) {
+    errno = err;
+    return std::nullopt;
+  }
   return out;
 }
 

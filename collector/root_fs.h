@@ -25,7 +25,7 @@ class RootFs {
   // Host path "/proc/stat" -> "<prefix>/proc/stat".
   std::string Path(std::string_view host_path) const;
 
-  // Whole file, or nullopt when it cannot be opened or read.
+  // Whole file, or nullopt when it cannot be opened or read (ReadWholeFile).
   std::optional<std::string> ReadFile(std::string_view host_path) const;
 
   // Names in a directory (no "." / ".."), or nullopt when it cannot be listed.
@@ -41,7 +41,9 @@ class RootFs {
   std::string prefix_;  // no trailing slash; "" for the real root
 };
 
-// Reads a whole file at an absolute path (no prefix). Uses one read() loop.
+// Reads a whole file at an absolute path (no prefix) with one read() loop:
+// opened with OpenControlFile() (regular files only, never blocks) and capped
+// at kMaxControlFileBytes (control_file.h); nullopt with errno otherwise.
 std::optional<std::string> ReadWholeFile(const std::string& path);
 
 }  // namespace berth::collector
