@@ -1,7 +1,7 @@
 // Fuzz target: every Docker Engine API body parser (collector/docker_parsers.h):
 // /version, /containers/json, /containers/<id>/json, /events lines, error
 // bodies, timestamps and version strings, all on the same bytes.
-#include "collector/docker_parsers.h"
+#include "collector/runtimes/docker_parsers.h"
 #include "tests/fuzz/fuzz_input.h"
 
 using namespace berth::collector;

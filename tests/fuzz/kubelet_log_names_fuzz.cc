@@ -3,7 +3,7 @@
 // 64-character id.
 #include <cstdlib>
 
-#include "collector/kubelet_log_names.h"
+#include "collector/runtimes/kubelet_log_names.h"
 #include "tests/fuzz/fuzz_input.h"
 
 using namespace berth::collector;

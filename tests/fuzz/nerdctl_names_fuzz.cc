@@ -1,6 +1,6 @@
 // Fuzz target: one nerdctl name-store entry (collector/nerdctl_metadata.h
 // ParseNerdctlNameEntry). Input: namespace NUL name NUL file content.
-#include "collector/nerdctl_metadata.h"
+#include "collector/runtimes/nerdctl_metadata.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

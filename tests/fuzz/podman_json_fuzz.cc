@@ -1,5 +1,5 @@
 // Fuzz target: Podman's libpod container list (collector/podman_parsers.h).
-#include "collector/podman_parsers.h"
+#include "collector/runtimes/podman_parsers.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,9 +1,8 @@
 // Fuzz target: the procfs and /etc parsers berth reads from the host or a
-// container's pid (collector/proc_parsers.h, collector/process_list.h, the
-// self-metrics readers in exporter/self_metrics.h), all on the same bytes.
+// container's pid (collector/proc_parsers.h, collector/process_list.h; the self-metrics
+// reader uses the same /proc/<pid>/stat parser), all on the same bytes.
 #include "collector/proc_parsers.h"
 #include "collector/process_list.h"
-#include "exporter/self_metrics.h"
 #include "tests/fuzz/fuzz_input.h"
 
 using namespace berth::collector;
@@ -21,7 +20,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)ParseStatusUid(text);
   (void)ParseCmdline(text);
   (void)ParsePasswd(text);
-  (void)berth::exporter::ParseProcPidStat(text);
-  (void)berth::exporter::ParseBootTime(text);
   return 0;
 }
