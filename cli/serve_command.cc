@@ -71,6 +71,10 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_option("--web.config.file", serve.web_config_file,
                   "Web configuration file (Prometheus exporter-toolkit format) enabling TLS "
                   "(tls_server_config) and basic authentication (basic_auth_users, bcrypt)");
+  cmd->add_option("--web.max-requests", serve.max_requests,
+                  "Maximum number of requests served at once; over it, 503 at once "
+                  "(/healthz has its own slots). 0 = no limit")
+      ->capture_default_str();
   cmd->add_option("--log.level", serve.log_level, "Log level: debug, info, warn, error")
       ->capture_default_str();
   cmd->add_option("--log.format", serve.log_format, "Log format: logfmt or json")

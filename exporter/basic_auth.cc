@@ -78,6 +78,10 @@ std::optional<std::pair<std::string, std::string>> ParseBasicAuthorization(
 }
 
 bool VerifyCryptHash(const std::string& password, const std::string& hash) {
+  // crypt_r reads C strings: "pass\0anything" would check as "pass".
+  if (password.find('\0') != std::string::npos || hash.find('\0') != std::string::npos) {
+    return false;
+  }
   auto data = std::make_unique<crypt_data>();
   std::memset(data.get(), 0, sizeof(crypt_data));
   const char* result = crypt_r(password.c_str(), hash.c_str(), data.get());

@@ -28,6 +28,7 @@ std::optional<std::pair<std::string, std::string>> ParseBasicAuthorization(
 std::optional<std::string> Base64Decode(std::string_view text);
 
 // True when `password` matches the crypt(3)-style `hash` (constant-time compare).
+// A NUL in either never matches (crypt(3) would stop reading at it).
 bool VerifyCryptHash(const std::string& password, const std::string& hash);
 
 class BasicAuth {

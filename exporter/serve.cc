@@ -3,9 +3,11 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
@@ -51,6 +53,7 @@ std::string ValidateServeOptions(const ServeOptions& options) {
   if (path == "/" || path == "/healthz" || path.rfind("/api/", 0) == 0) {
     return "--web.telemetry-path \"" + path + "\" collides with another endpoint";
   }
+  if (options.max_requests < 0) return "--web.max-requests must be 0 (no limit) or more";
   if (options.listen_addresses.empty()) return "no --web.listen-address given";
   for (const std::string& text : options.listen_addresses) {
     if (!ParseListenAddress(text, &error)) return error;
@@ -96,10 +99,18 @@ int RunServe(const ServeOptions& options, SnapshotSource& source) {
     ~RestoreMask() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
   } restore{previous_mask};
 
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
+
   SharedCollection collection(source, options.share_window);
   HttpHandlers handlers(collection, families, options.telemetry_path);
   BasicAuth auth(web_config.basic_auth_users);
-  HttpServer server(handlers, auth, web_config.tls);
+  HttpServerOptions server_options;
+  server_options.max_requests = static_cast<size_t>(options.max_requests);
+  HttpServer server(handlers, auth, web_config.tls, server_options);
   for (const std::string& text : options.listen_addresses) {
     const std::optional<ListenAddress> address = ParseListenAddress(text, &error);
     if (!server.Bind(*address, &error)) return Fail(error);
@@ -123,7 +134,14 @@ int RunServe(const ServeOptions& options, SnapshotSource& source) {
   } else {
     spdlog::info("received signal {}, shutting down", signal_number);
   }
-  server.Stop();
+  if (!server.Stop()) {
+    // A handler is stuck (e.g. in a read that never ends): destroying the
+    // server would wait for it. End the process now instead.
+    spdlog::warn("exiting with requests still running");
+    spdlog::shutdown();
+    std::fflush(nullptr);
+    std::_Exit(listener_died ? 1 : 0);
+  }
   return listener_died ? 1 : 0;
 }
 

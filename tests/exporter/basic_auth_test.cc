@@ -43,6 +43,15 @@ TEST(VerifyCryptHashTest, BcryptVariants) {
   b[2] = 'b';
   EXPECT_TRUE(VerifyCryptHash("s3cret", b));
   EXPECT_FALSE(VerifyCryptHash("s3cret", "not-a-hash"));
+  // crypt(3) stops at a NUL: "s3cret\0tail" must not pass as "s3cret".
+  EXPECT_FALSE(VerifyCryptHash(std::string("s3cret\0tail", 11), hash));
+  EXPECT_FALSE(VerifyCryptHash("s3cret", hash + std::string(1, '\0') + "x"));
+}
+
+TEST(BasicAuthTest, PasswordWithNulIsRejected) {
+  BasicAuth auth({{"alice", Bcrypt("secret")}});
+  EXPECT_TRUE(auth.Check("Basic YWxpY2U6c2VjcmV0"));       // alice:secret
+  EXPECT_FALSE(auth.Check("Basic YWxpY2U6c2VjcmV0AHh5eg=="));  // alice:secret\0xyz
 }
 
 TEST(BasicAuthTest, ChecksUsersAndCachesSuccess) {

@@ -1,7 +1,17 @@
 // HttpServer over real sockets: plain, gzip, IPv6, dual stack, busy port,
-// basic auth, TLS with a CA made by the openssl CLI.
+// basic auth, TLS with a CA made by the openssl CLI; slow and many clients,
+// the request limit, pipelining, the head deadline, a bounded Stop().
+#include <arpa/inet.h>
 #include <crypt.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
 
 #include <cstdlib>
 #include <filesystem>
@@ -24,6 +34,77 @@ class FixedSource : public SnapshotSource {
 };
 
 int PortOf(const std::string& bound) { return std::stoi(bound.substr(bound.rfind(':') + 1)); }
+
+// Collect() blocks until Release(); entered() tells a collection started.
+class GateSource : public SnapshotSource {
+ public:
+  collector::SnapshotPtr Collect() override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ++entered_;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return open_; });
+    return testing::MakeSnapshot(2);
+  }
+  collector::ErrorCounts ErrorTotals() const override { return {}; }
+  void WaitEntered() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return entered_ > 0; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    open_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int entered_ = 0;
+  bool open_ = false;
+};
+
+int Connect(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void SendText(int fd, std::string_view text) {
+  ASSERT_EQ(send(fd, text.data(), text.size(), MSG_NOSIGNAL), static_cast<ssize_t>(text.size()));
+}
+
+// Everything the peer sends until it closes or `wait_ms` passes without data.
+std::string ReadUntilClosed(int fd, int wait_ms, bool* closed) {
+  std::string out;
+  *closed = false;
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, wait_ms) <= 0) return out;
+    char buffer[65536];
+    const ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
+    if (n <= 0) {
+      *closed = true;
+      return out;
+    }
+    out.append(buffer, static_cast<size_t>(n));
+  }
+}
+
+void RaiseFileLimit(rlim_t wanted) {
+  rlimit files{};
+  getrlimit(RLIMIT_NOFILE, &files);
+  if (files.rlim_cur < wanted) {
+    files.rlim_cur = std::min(wanted, files.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
+}
 
 class HttpServerTest : public ::testing::Test {
  protected:
@@ -140,6 +221,151 @@ TEST_F(HttpServerTest, BasicAuth401Then200) {
   EXPECT_EQ(allowed->status, 200);
 }
 
+TEST_F(HttpServerTest, PipelinedRequestsAnsweredInOrder) {
+  HttpServer server(handlers_, no_auth_, std::nullopt);
+  std::string error;
+  ASSERT_TRUE(server.Bind(Address("127.0.0.1:0"), &error)) << error;
+  server.Start(nullptr);
+  const int fd = Connect(PortOf(server.bound()[0]));
+  ASSERT_GE(fd, 0);
+  std::string requests;
+  const char* paths[] = {"/healthz", "/nope", "/metrics", "/healthz", "/api/v1/containers/x"};
+  for (const char* path : paths) requests += std::string("GET ") + path + " HTTP/1.1\r\nHost: t\r\n\r\n";
+  requests += "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+  SendText(fd, requests);
+  bool closed = false;
+  const std::string replies = ReadUntilClosed(fd, 5000, &closed);
+  close(fd);
+  EXPECT_TRUE(closed);
+  std::vector<std::string> statuses;
+  for (size_t at = replies.find("HTTP/1.1 "); at != std::string::npos;
+       at = replies.find("HTTP/1.1 ", at + 1)) {
+    statuses.push_back(replies.substr(at + 9, 3));
+  }
+  EXPECT_EQ(statuses, (std::vector<std::string>{"200", "404", "200", "200", "404", "200"}));
+}
+
+TEST_F(HttpServerTest, HeadDeadlineClosesADribbler) {
+  HttpServerOptions options;
+  options.head_timeout = std::chrono::milliseconds(300);
+  HttpServer server(handlers_, no_auth_, std::nullopt, options);
+  std::string error;
+  ASSERT_TRUE(server.Bind(Address("127.0.0.1:0"), &error)) << error;
+  server.Start(nullptr);
+  const int fd = Connect(PortOf(server.bound()[0]));
+  ASSERT_GE(fd, 0);
+  SendText(fd, "GET /metrics HTTP/1.1\r\n");
+  // One header byte every 50 ms: each read is quick, the head never ends.
+  bool closed = false;
+  for (int i = 0; i < 100 && !closed; ++i) {
+    send(fd, "X", 1, MSG_NOSIGNAL);
+    ReadUntilClosed(fd, 50, &closed);
+  }
+  close(fd);
+  EXPECT_TRUE(closed) << "a head dribbled for 5 s was still being read";
+}
+
+TEST_F(HttpServerTest, OverTheRequestLimitA503HealthzStillAnswers) {
+  GateSource gate;
+  SharedCollection collection(gate, std::chrono::milliseconds(0));
+  HttpHandlers handlers(collection, FamilyOptions{}, "/metrics");
+  HttpServerOptions options;
+  options.max_requests = 1;
+  HttpServer server(handlers, no_auth_, std::nullopt, options);
+  std::string error;
+  ASSERT_TRUE(server.Bind(Address("127.0.0.1:0"), &error)) << error;
+  server.Start(nullptr);
+  const int port = PortOf(server.bound()[0]);
+  auto first = std::async(std::launch::async, [port] {
+    httplib::Client client("127.0.0.1", port);
+    auto reply = client.Get("/metrics");
+    return reply ? reply->status : -1;
+  });
+  gate.WaitEntered();
+  httplib::Client client("127.0.0.1", port);
+  auto over = client.Get("/metrics");
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 503);
+  auto health = client.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  gate.Release();
+  EXPECT_EQ(first.get(), 200);
+}
+
+TEST_F(HttpServerTest, StopIsBoundedWhileAHandlerIsStuck) {
+  GateSource gate;
+  SharedCollection collection(gate, std::chrono::milliseconds(0));
+  HttpHandlers handlers(collection, FamilyOptions{}, "/metrics");
+  HttpServerOptions options;
+  options.shutdown_grace = std::chrono::milliseconds(200);
+  auto server = std::make_unique<HttpServer>(handlers, no_auth_, std::nullopt, options);
+  std::string error;
+  ASSERT_TRUE(server->Bind(Address("127.0.0.1:0"), &error)) << error;
+  server->Start(nullptr);
+  const int port = PortOf(server->bound()[0]);
+  auto stuck = std::async(std::launch::async, [port] {
+    httplib::Client client("127.0.0.1", port);
+    return static_cast<bool>(client.Get("/metrics"));
+  });
+  gate.WaitEntered();
+  auto stopped = std::async(std::launch::async, [&] { return server->Stop(); });
+  // Stop() returns (false: a request is still running) while the handler is stuck.
+  ASSERT_EQ(stopped.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_FALSE(stopped.get());
+  EXPECT_LT(Connect(port), 0);  // no longer accepting
+  gate.Release();
+  server.reset();  // waits for the handler
+  stuck.get();
+}
+
+// 1,000 idle, dribbling and half-handshaken connections; then /healthz and
+// /metrics must answer, each within a 1 s read timeout.
+void HoldManyAndScrape(HttpServer& server, bool tls, const std::string& ca_file) {
+  RaiseFileLimit(4096);
+  const int port = PortOf(server.bound()[0]);
+  std::vector<int> fds;
+  for (int i = 0; i < 1000; ++i) {
+    const int fd = Connect(port);
+    ASSERT_GE(fd, 0) << "connection " << i << ": " << std::strerror(errno);
+    switch (i % 3) {
+      case 0: break;  // idle
+      case 1: SendText(fd, tls ? std::string_view("\x16\x03\x01", 3) : "GET /metrics HTTP/1.1\r\nHo"); break;
+      case 2: SendText(fd, tls ? std::string_view("\x16", 1) : "GET /healthz HTTP/1.1\r\n"); break;
+    }
+    fds.push_back(fd);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  for (const char* path : {"/healthz", "/metrics"}) {
+    std::unique_ptr<httplib::ClientImpl> client;
+    if (tls) {
+      auto ssl = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
+      ssl->set_ca_cert_path(ca_file.c_str());
+      ssl->enable_server_certificate_verification(true);
+      client = std::move(ssl);
+    } else {
+      client = std::make_unique<httplib::ClientImpl>("127.0.0.1", port);
+    }
+    client->set_connection_timeout(1, 0);
+    client->set_read_timeout(1, 0);
+    auto reply = client->Get(path);
+    ASSERT_TRUE(reply) << path << " with 1,000 slow connections open: " << httplib::to_string(reply.error());
+    EXPECT_EQ(reply->status, 200) << path;
+  }
+  std::printf("[ figure ] /healthz + /metrics (%s) with 1,000 slow connections open: %.1f ms\n",
+              tls ? "TLS" : "plain",
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  for (int fd : fds) close(fd);
+}
+
+TEST_F(HttpServerTest, ThousandSlowConnectionsDoNotStarveScrapes) {
+  HttpServer server(handlers_, no_auth_, std::nullopt);
+  std::string error;
+  ASSERT_TRUE(server.Bind(Address("127.0.0.1:0"), &error)) << error;
+  server.Start(nullptr);
+  HoldManyAndScrape(server, false, "");
+}
+
 class TempDir {
  public:
   TempDir() {
@@ -183,6 +409,7 @@ TEST_F(HttpServerTest, TlsWithTestCaAndBadFiles) {
     EXPECT_EQ(reply->status, 200);
     EXPECT_NE(reply->body.find("container_cpu_usage_seconds_total"), std::string::npos);
   }
+  HoldManyAndScrape(server, true, d + "/ca.crt");
   // A client that does not trust the CA fails the handshake.
   httplib::SSLClient untrusting("127.0.0.1", PortOf(server.bound()[0]));
   untrusting.set_ca_cert_path("/nonexistent-ca.crt");
