@@ -47,6 +47,17 @@ inline std::string_view Trim(std::string_view s) {
   return s.substr(begin, end - begin);
 }
 
+// True when `a` and `b` are equal ignoring ASCII case (HTTP tokens, header names).
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] + 32) : a[i];
+    const char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] + 32) : b[i];
+    if (x != y) return false;
+  }
+  return true;
+}
+
 // True when `s` holds nothing but whitespace.
 inline bool IsBlank(std::string_view s) { return Trim(s).empty(); }
 

@@ -2,30 +2,14 @@
 
 #include <zlib.h>
 
-#include <cctype>
 #include <cstdlib>
 
+#include "collector/parse_util.h"
+
 namespace berth::exporter {
-namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
+using collector::parse::EqualsIgnoreCase;
+using collector::parse::Trim;
 
 struct GzipWriter::State {
   z_stream stream{};

@@ -1,33 +1,20 @@
 #include "exporter/http_request.h"
 
-#include <cctype>
 #include <optional>
+
+#include "collector/parse_util.h"
 
 namespace berth::exporter {
 namespace {
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
+using collector::parse::EqualsIgnoreCase;
+using collector::parse::Trim;
 
 // True when the comma-separated header value lists `token` (any case).
 bool HasToken(std::string_view value, std::string_view token) {
   while (!value.empty()) {
     const size_t comma = value.find(',');
-    if (EqualsNoCase(Trim(value.substr(0, comma)), token)) return true;
+    if (EqualsIgnoreCase(Trim(value.substr(0, comma)), token)) return true;
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }
@@ -100,19 +87,19 @@ bool ParseHeaderLine(std::string_view line, RequestHead& head) {
     if (!IsTokenChar(c)) return false;  // also refuses "Name : value" (RFC 9112 5.1)
   }
   const std::string_view value = Trim(line.substr(colon + 1));
-  if (EqualsNoCase(name, "authorization")) {
+  if (EqualsIgnoreCase(name, "authorization")) {
     head.authorization = std::string(value);
-  } else if (EqualsNoCase(name, "accept-encoding")) {
+  } else if (EqualsIgnoreCase(name, "accept-encoding")) {
     head.accept_encoding = std::string(value);
-  } else if (EqualsNoCase(name, "connection")) {
+  } else if (EqualsIgnoreCase(name, "connection")) {
     if (HasToken(value, "close")) head.keep_alive = false;
     if (head.minor_version == 0 && HasToken(value, "keep-alive")) head.keep_alive = true;
-  } else if (EqualsNoCase(name, "content-length")) {
+  } else if (EqualsIgnoreCase(name, "content-length")) {
     if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) {
       return false;
     }
     if (value.find_first_not_of('0') != std::string_view::npos) head.has_body = true;
-  } else if (EqualsNoCase(name, "transfer-encoding")) {
+  } else if (EqualsIgnoreCase(name, "transfer-encoding")) {
     head.has_body = true;
   }
   return true;

@@ -131,6 +131,7 @@ seeds = {
     "web_config": [lits(f"{te}/web_config_test.cc")],
     "listen_address": [lits(f"{te}/listen_address_test.cc")],
     "basic_auth": [lits(f"{te}/basic_auth_test.cc")],
+    "http_request": [lits(f"{te}/http_request_test.cc", f"{te}/http_server_test.cc")],
     "go_template": [lits(f"{tl}/stats_output_test.cc")],
 }
 for target, sources in seeds.items():
