@@ -143,6 +143,7 @@ struct Connection {
   RequestHead head;  // the request a worker serves
   bool close_after = false;  // set by the worker
   bool peer_closed = false;  // EOF read: answer what is buffered, then close
+  size_t head_scanned = 0;   // in[0, head_scanned) holds no blank line (end of a head)
 
   ~Connection() {
     if (ssl != nullptr) SSL_free(ssl);
@@ -323,9 +324,24 @@ struct HttpServer::Loop {
     Dispatch(c);
   }
 
+  // True when a blank line arrived since the last look, so the head may be
+  // complete. Only then is the head parsed: a head dribbled a byte at a time
+  // costs one look at each new byte, not a parse of the whole buffer per byte.
+  static bool HeadMayBeComplete(const Connection& c) {
+    const std::string& in = c.in;
+    const size_t from = c.head_scanned >= 2 ? c.head_scanned - 2 : 0;  // a CRLF split by reads
+    for (size_t i = in.find('\n', from); i != std::string::npos; i = in.find('\n', i + 1)) {
+      if (i + 1 < in.size() && in[i + 1] == '\n') return true;
+      if (i + 2 < in.size() && in[i + 1] == '\r' && in[i + 2] == '\n') return true;
+    }
+    return false;
+  }
+
   // Starts the request at the front of c.in, if its head is complete.
   void Dispatch(Connection& c) {
-    RequestHead head = ParseRequestHead(c.in);
+    RequestHead head;
+    if (HeadMayBeComplete(c)) head = ParseRequestHead(c.in);
+    if (head.status == RequestHead::Status::kIncomplete) c.head_scanned = c.in.size();
     if (head.status == RequestHead::Status::kBad) return Refuse(c, 400, "bad request\n");
     if (head.status == RequestHead::Status::kIncomplete) {
       if (c.in.size() > kMaxHeadBytes) return Refuse(c, 431, "request head too large\n");
@@ -333,6 +349,7 @@ struct HttpServer::Loop {
       return;
     }
     c.in.erase(0, head.consumed);
+    c.head_scanned = 0;
     if (head.has_body) head.keep_alive = false;  // berth reads no bodies
     const bool health = head.path == "/healthz";
     {

@@ -245,6 +245,32 @@ TEST_F(HttpServerTest, PipelinedRequestsAnsweredInOrder) {
   EXPECT_EQ(statuses, (std::vector<std::string>{"200", "404", "200", "200", "404", "200"}));
 }
 
+TEST_F(HttpServerTest, AHeadDribbledAByteAtATimeIsServedOnceItsBlankLineArrives) {
+  HttpServer server(handlers_, no_auth_, std::nullopt);
+  std::string error;
+  ASSERT_TRUE(server.Bind(Address("127.0.0.1:0"), &error)) << error;
+  server.Start(nullptr);
+  const int fd = Connect(PortOf(server.bound()[0]));
+  ASSERT_GE(fd, 0);
+  // Every byte its own read, so the blank line ("\r\n\r\n") is split over
+  // four reads; then a second request with bare LFs, split the same way.
+  const std::string requests =
+      "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\nGET /nope HTTP/1.1\nConnection: close\n\n";
+  bool closed = false;
+  for (char ch : requests) {
+    send(fd, &ch, 1, MSG_NOSIGNAL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const std::string replies = ReadUntilClosed(fd, 5000, &closed);
+  close(fd);
+  EXPECT_TRUE(closed);
+  const size_t ok = replies.find("HTTP/1.1 200");
+  const size_t missing = replies.find("HTTP/1.1 404");
+  ASSERT_NE(ok, std::string::npos) << replies;
+  ASSERT_NE(missing, std::string::npos) << replies;
+  EXPECT_LT(ok, missing);
+}
+
 TEST_F(HttpServerTest, HeadDeadlineClosesADribbler) {
   HttpServerOptions options;
   options.head_timeout = std::chrono::milliseconds(300);
