@@ -10,6 +10,12 @@ namespace {
 
 using Status = RequestHead::Status;
 
+// A literal with its NUL bytes, without the terminating one.
+template <size_t N>
+std::string Bytes(const char (&text)[N]) {
+  return std::string(text, N - 1);
+}
+
 struct Case {
   const char* name;
   std::string input;
@@ -49,14 +55,14 @@ TEST(HttpRequestTest, Table) {
       {"HTTP/1.1 lowercase refused", "GET / http/1.1\r\n\r\n", Status::kBad},
       {"absolute target refused", "GET http://h/ HTTP/1.1\r\n\r\n", Status::kBad},
       {"control byte in target", std::string("GET /a\x01 HTTP/1.1\r\n\r\n"), Status::kBad},
-      {"NUL in header", std::string("GET / HTTP/1.1\r\nX: a\0b\r\n\r\n", 28), Status::kBad},
+      {"NUL in header", Bytes("GET / HTTP/1.1\r\nX: a\0b\r\n\r\n"), Status::kBad},
       {"bare CR inside a line", "GET / HTTP/1.1\r\nX: a\rb\r\n\r\n", Status::kBad},
       {"space before colon", "GET / HTTP/1.1\r\nHost : h\r\n\r\n", Status::kBad},
       {"no colon", "GET / HTTP/1.1\r\nHost\r\n\r\n", Status::kBad},
       {"obsolete folding", "GET / HTTP/1.1\r\nX: a\r\n b\r\n\r\n", Status::kBad},
       {"bad content-length", "GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", Status::kBad},
       {"bad percent escape", "GET /%zz HTTP/1.1\r\n\r\n", Status::kBad},
-      {"garbage first line", std::string("\x16\x03\x01\x02\x00\x01\r\n\r\n", 10), Status::kBad},
+      {"garbage first line", Bytes("\x16\x03\x01\x02\x00\x01\r\n\r\n"), Status::kBad},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
