@@ -75,7 +75,7 @@ class TopApp {
         static_cast<int64_t>(options.interval_seconds * 1000.0 + 0.5));
     if (auto column = ParseColumn(options.sort)) {
       state_.sort = *column;
-      state_.descending = InfoFor(*column).numeric;
+      state_.descending = InfoFor(*column).numeric();
     }
     state_.filter = options.filter;
   }

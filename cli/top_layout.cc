@@ -1,6 +1,7 @@
 #include "cli/top_layout.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -11,38 +12,24 @@ namespace berth::cli {
 
 namespace {
 
-constexpr size_t kNameMinWidth = 14;
 constexpr size_t kNameComfortWidth = 24;
 constexpr size_t kNameMaxWidth = 40;
 constexpr size_t kBarWidth = 12;
 constexpr size_t kHeaderLines = 4;  // title, host, filter/notice, column titles
 constexpr size_t kFooterLines = 1;
-constexpr char kAbsent[] = "--";
 
-size_t ValueWidth(Column c) {
-  switch (c) {
-    case Column::kName: return kNameMinWidth;
-    case Column::kId: return 12;
-    case Column::kCpu: return 8;
-    case Column::kMem: return 19;
-    case Column::kMemPercent: return 7;
-    case Column::kNet: return 15;
-    case Column::kBlock: return 15;
-    case Column::kPids: return 5;
-    case Column::kThrottle: return 7;
-    case Column::kOom: return 4;
-    case Column::kPsi: return 7;
-    case Column::kUptime: return 7;
-  }
-  return 0;
+// The columns in the order they are given room as the terminal widens.
+const std::array<const ColumnInfo*, kColumnCount>& ByPriority() {
+  static const std::array<const ColumnInfo*, kColumnCount> kOrder = [] {
+    std::array<const ColumnInfo*, kColumnCount> order;
+    for (size_t i = 0; i < order.size(); ++i) order[i] = &AllColumns()[i];
+    std::stable_sort(order.begin(), order.end(), [](const ColumnInfo* a, const ColumnInfo* b) {
+      return a->priority < b->priority;
+    });
+    return order;
+  }();
+  return kOrder;
 }
-
-// The order columns are given room in as the terminal widens.
-constexpr Column kPriority[] = {
-    Column::kName, Column::kCpu,      Column::kMem, Column::kMemPercent,
-    Column::kNet,  Column::kPids,     Column::kBlock, Column::kId,
-    Column::kThrottle, Column::kOom,  Column::kPsi, Column::kUptime,
-};
 
 size_t TotalWidth(const std::vector<ColumnLayout>& cols) {
   size_t w = 0;
@@ -56,24 +43,6 @@ std::string Num(const char* fmt, double v) {
   return buf;
 }
 
-std::string OptPercent(std::optional<double> v) { return v ? Percent(*v) : kAbsent; }
-
-std::string OptBytes(std::optional<uint64_t> v) {
-  return v ? BytesSize(static_cast<double>(*v)) : kAbsent;
-}
-
-std::string OptRate(std::optional<double> v) { return v ? HumanSize(*v) : kAbsent; }
-
-std::string Pair(const std::string& a, const std::string& b) { return a + " / " + b; }
-
-std::string NameText(const TopRow& row) {
-  if (row.is_group) {
-    return std::string(row.collapsed ? "+ " : "- ") + row.name + " (" +
-           std::to_string(row.member_count) + ")";
-  }
-  return row.depth > 0 ? "  " + row.name : row.name;
-}
-
 std::string FitLine(const std::string& text, size_t width) { return PadRight(text, width); }
 
 ScreenLine Line(std::string text, size_t width, Style style = Style::kNormal) {
@@ -84,9 +53,9 @@ ScreenLine Line(std::string text, size_t width, Style style = Style::kNormal) {
 
 ListLayout ComputeLayout(size_t width) {
   std::vector<ColumnLayout> chosen;
-  for (Column c : kPriority) {
+  for (const ColumnInfo* c : ByPriority()) {
     std::vector<ColumnLayout> trial = chosen;
-    trial.push_back({c, ValueWidth(c), 0});
+    trial.push_back({c->column, c->width, 0});
     if (TotalWidth(trial) > width) break;
     chosen = std::move(trial);
   }
@@ -104,8 +73,9 @@ ListLayout ComputeLayout(size_t width) {
     if (name->width < up_to) name->width += std::min(spare, up_to - name->width);
   };
   grow_name(kNameComfortWidth);
-  for (Column c : {Column::kCpu, Column::kMemPercent}) {
-    ColumnLayout* l = find(c);
+  for (const ColumnInfo& c : AllColumns()) {
+    if (!c.bar) continue;
+    ColumnLayout* l = find(c.column);
     if (l != nullptr && TotalWidth(chosen) + kBarWidth + 1 <= width) {
       l->bar_width = kBarWidth;
       l->width += kBarWidth + 1;
@@ -118,25 +88,6 @@ ListLayout ComputeLayout(size_t width) {
   return ListLayout{std::move(chosen)};
 }
 
-std::string FormatUptime(std::optional<double> seconds) {
-  if (!seconds || !std::isfinite(*seconds) || *seconds < 0) return kAbsent;
-  const uint64_t s = static_cast<uint64_t>(*seconds);
-  char buf[32];
-  if (s < 60) {
-    std::snprintf(buf, sizeof buf, "%llus", static_cast<unsigned long long>(s));
-  } else if (s < 3600) {
-    std::snprintf(buf, sizeof buf, "%llum%02llus", static_cast<unsigned long long>(s / 60),
-                  static_cast<unsigned long long>(s % 60));
-  } else if (s < 86400) {
-    std::snprintf(buf, sizeof buf, "%lluh%02llum", static_cast<unsigned long long>(s / 3600),
-                  static_cast<unsigned long long>(s % 3600 / 60));
-  } else {
-    std::snprintf(buf, sizeof buf, "%llud%02lluh", static_cast<unsigned long long>(s / 86400),
-                  static_cast<unsigned long long>(s % 86400 / 3600));
-  }
-  return buf;
-}
-
 std::string FormatInterval(std::chrono::milliseconds interval) {
   const auto ms = interval.count();
   if (ms < 1000) return std::to_string(ms) + "ms";
@@ -145,59 +96,12 @@ std::string FormatInterval(std::chrono::milliseconds interval) {
 }
 
 std::string FormatCell(const TopRow& row, const ColumnLayout& l) {
+  const ColumnInfo& info = InfoFor(l.column);
   const size_t value_width = l.bar_width > 0 ? l.width - l.bar_width - 1 : l.width;
-  std::string text;
-  std::optional<double> bar_fraction;
-  bool left = false;
-  switch (l.column) {
-    case Column::kName:
-      text = NameText(row);
-      left = true;
-      break;
-    case Column::kId:
-      text = row.is_group ? "" : collector::ShortId(row.id);
-      left = true;
-      break;
-    case Column::kCpu:
-      text = OptPercent(row.cpu_percent);
-      if (row.cpu_percent && row.cpu_capacity_percent && *row.cpu_capacity_percent > 0) {
-        bar_fraction = *row.cpu_percent / *row.cpu_capacity_percent;
-      }
-      break;
-    case Column::kMem:
-      // A group's members have different limits: only the sum is shown.
-      text = row.is_group ? OptBytes(row.mem_bytes)
-                          : Pair(OptBytes(row.mem_bytes), OptBytes(row.mem_limit_bytes));
-      break;
-    case Column::kMemPercent:
-      text = OptPercent(row.mem_percent);
-      if (row.mem_percent) bar_fraction = *row.mem_percent / 100.0;
-      break;
-    case Column::kNet:
-      text = Pair(OptRate(row.net_rx_bytes_per_second), OptRate(row.net_tx_bytes_per_second));
-      break;
-    case Column::kBlock:
-      text = Pair(OptRate(row.block_read_bytes_per_second),
-                  OptRate(row.block_write_bytes_per_second));
-      break;
-    case Column::kPids:
-      text = row.pids ? std::to_string(*row.pids) : kAbsent;
-      break;
-    case Column::kThrottle:
-      text = OptPercent(row.throttled_percent);
-      break;
-    case Column::kOom:
-      text = row.oom_kills ? std::to_string(*row.oom_kills) : kAbsent;
-      break;
-    case Column::kPsi:
-      text = row.mem_psi_some_avg10 ? Num("%.2f", *row.mem_psi_some_avg10) : kAbsent;
-      break;
-    case Column::kUptime:
-      text = FormatUptime(row.uptime_seconds);
-      break;
-  }
-  std::string cell = left ? PadRight(text, value_width) : PadLeft(text, value_width);
-  if (l.bar_width > 0) cell += " " + Bar(bar_fraction, l.bar_width);
+  const CellText text = info.format(row);
+  std::string cell = info.align == Align::kLeft ? PadRight(text.text, value_width)
+                                                : PadLeft(text.text, value_width);
+  if (l.bar_width > 0) cell += " " + Bar(text.bar_fraction, l.bar_width);
   return cell;
 }
 
@@ -216,9 +120,10 @@ std::string RenderColumnHeader(const ListLayout& layout, Column sort, bool desce
   for (size_t i = 0; i < layout.columns.size(); ++i) {
     const ColumnLayout& l = layout.columns[i];
     if (i > 0) line += ' ';
-    std::string title = InfoFor(l.column).title;
+    const ColumnInfo& info = InfoFor(l.column);
+    std::string title = info.title;
     if (l.column == sort) title += descending ? " v" : " ^";
-    const bool left = l.column == Column::kName || l.column == Column::kId;
+    const bool left = info.align == Align::kLeft;
     const size_t value_width = l.bar_width > 0 ? l.width - l.bar_width - 1 : l.width;
     std::string cell = left ? PadRight(title, value_width) : PadLeft(title, value_width);
     if (l.bar_width > 0) cell.append(l.bar_width + 1, ' ');
@@ -248,7 +153,7 @@ std::vector<ScreenLine> RenderListView(const HostSummary& host, const std::vecto
   const double cores = host.online_cpus ? *host.online_cpus : 0;
   std::optional<double> cpu_fraction;
   if (host.cpu_percent && cores > 0) cpu_fraction = *host.cpu_percent / (cores * 100.0);
-  cpu += Bar(cpu_fraction, bar) + " " + OptPercent(host.cpu_percent);
+  cpu += Bar(cpu_fraction, bar) + " " + PercentText(host.cpu_percent);
   cpu += " of " + (host.online_cpus ? std::to_string(*host.online_cpus) : std::string("?")) +
          " cores";
   std::string mem = "MEM ";
@@ -256,8 +161,8 @@ std::vector<ScreenLine> RenderListView(const HostSummary& host, const std::vecto
   if (host.mem_used_bytes && host.mem_total_bytes && *host.mem_total_bytes > 0) {
     mem_fraction = static_cast<double>(*host.mem_used_bytes) / *host.mem_total_bytes;
   }
-  mem += Bar(mem_fraction, bar) + " " + Pair(OptBytes(host.mem_used_bytes),
-                                             OptBytes(host.mem_total_bytes));
+  mem += Bar(mem_fraction, bar) + " " + PairText(BytesText(host.mem_used_bytes),
+                                             BytesText(host.mem_total_bytes));
   out.push_back(Line(cpu + "   " + mem, width));
 
   if (!state.notice.empty()) {

@@ -40,15 +40,15 @@ struct ListLayout {
   std::vector<ColumnLayout> columns;  // display order
 };
 
-// The columns that fit in `width` (at least NAME, CPU %, MEM at 80).
+// The columns that fit in `width` (at least NAME, CPU %, MEM at 80), taken
+// by the table's priority, in display order.
 ListLayout ComputeLayout(size_t width);
 
-// "45s", "12m05s", "3h04m", "2d03h"; "--" when absent.
-std::string FormatUptime(std::optional<double> seconds);
 // "1s", "500ms", "2.5s".
 std::string FormatInterval(std::chrono::milliseconds interval);
 
-// One cell, exactly `layout.width` columns.
+// One cell, exactly `layout.width` columns: the column's text aligned as its
+// row in top_columns.h says, then its bar when the layout gave it one.
 std::string FormatCell(const TopRow& row, const ColumnLayout& layout);
 // A whole row / the column titles (sort column marked "v" or "^").
 std::string RenderRow(const TopRow& row, const ListLayout& layout, size_t width);

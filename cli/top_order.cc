@@ -9,76 +9,24 @@ namespace berth::cli {
 
 namespace {
 
-const std::vector<ColumnInfo>& Table() {
-  static const std::vector<ColumnInfo> kTable = {
-      {Column::kName, "name", 'n', "NAME", false},
-      {Column::kId, "id", 'i', "ID", false},
-      {Column::kCpu, "cpu", 'c', "CPU %", true},
-      {Column::kMem, "mem", 'm', "MEM USAGE / LIMIT", true},
-      {Column::kMemPercent, "mem%", '%', "MEM %", true},
-      {Column::kNet, "net", 'e', "NET RX/TX /s", true},
-      {Column::kBlock, "block", 'b', "BLOCK R/W /s", true},
-      {Column::kPids, "pids", 'd', "PIDS", true},
-      {Column::kThrottle, "throttled", 't', "THR %", true},
-      {Column::kOom, "oom", 'o', "OOM", true},
-      {Column::kPsi, "psi", 's', "MEM PSI", true},
-      {Column::kUptime, "uptime", 'u', "UPTIME", true},
-  };
-  return kTable;
-}
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return out;
 }
 
-// The figure a column sorts on; nullopt sorts last. Text columns use `text`.
-std::optional<double> SortValue(const TopRow& row, Column column) {
-  auto sum = [](std::optional<double> a, std::optional<double> b) -> std::optional<double> {
-    if (!a && !b) return std::nullopt;
-    return a.value_or(0) + b.value_or(0);
-  };
-  auto as_double = [](std::optional<uint64_t> v) -> std::optional<double> {
-    if (!v) return std::nullopt;
-    return static_cast<double>(*v);
-  };
-  switch (column) {
-    case Column::kName:
-    case Column::kId: return 0.0;
-    case Column::kCpu: return row.cpu_percent;
-    case Column::kMem: return as_double(row.mem_bytes);
-    case Column::kMemPercent: return row.mem_percent;
-    case Column::kNet: return sum(row.net_rx_bytes_per_second, row.net_tx_bytes_per_second);
-    case Column::kBlock:
-      return sum(row.block_read_bytes_per_second, row.block_write_bytes_per_second);
-    case Column::kPids: return as_double(row.pids);
-    case Column::kThrottle: return row.throttled_percent;
-    case Column::kOom: return as_double(row.oom_kills);
-    case Column::kPsi: return row.mem_psi_some_avg10;
-    case Column::kUptime: return row.uptime_seconds;
-  }
-  return std::nullopt;
-}
-
 // Strict weak "a before b".
-bool Before(const TopRow& a, const TopRow& b, Column column, bool descending) {
-  if (column == Column::kName || column == Column::kId) {
-    const std::string& ka = column == Column::kName ? a.name : a.id;
-    const std::string& kb = column == Column::kName ? b.name : b.id;
-    if (ka != kb) return descending ? ka > kb : ka < kb;
-  } else {
-    std::optional<double> va = SortValue(a, column), vb = SortValue(b, column);
+bool Before(const TopRow& a, const TopRow& b, const ColumnInfo& column, bool descending) {
+  if (column.numeric()) {
+    std::optional<double> va = column.sort_value(a), vb = column.sort_value(b);
     if (va.has_value() != vb.has_value()) return va.has_value();  // absent last
     if (va && *va != *vb) return descending ? *va > *vb : *va < *vb;
+  } else {
+    const std::string& ka = column.sort_text(a);
+    const std::string& kb = column.sort_text(b);
+    if (ka != kb) return descending ? ka > kb : ka < kb;
   }
   return std::tie(a.name, a.id) < std::tie(b.name, b.id);
-}
-
-template <typename T>
-void AddTo(std::optional<T>& total, const std::optional<T>& v) {
-  if (!v) return;
-  total = total.value_or(T{}) + *v;
 }
 
 TopRow SumGroup(const std::string& key, const std::vector<const TopRow*>& members) {
@@ -89,28 +37,8 @@ TopRow SumGroup(const std::string& key, const std::vector<const TopRow*>& member
   g.is_group = true;
   g.member_count = members.size();
   for (const TopRow* m : members) {
-    AddTo(g.cpu_percent, m->cpu_percent);
-    if (!g.cpu_capacity_percent || (m->cpu_capacity_percent &&
-                                    *m->cpu_capacity_percent > *g.cpu_capacity_percent)) {
-      g.cpu_capacity_percent = m->cpu_capacity_percent;
-    }
-    AddTo(g.mem_bytes, m->mem_bytes);
-    AddTo(g.net_rx_bytes_per_second, m->net_rx_bytes_per_second);
-    AddTo(g.net_tx_bytes_per_second, m->net_tx_bytes_per_second);
-    AddTo(g.block_read_bytes_per_second, m->block_read_bytes_per_second);
-    AddTo(g.block_write_bytes_per_second, m->block_write_bytes_per_second);
-    AddTo(g.pids, m->pids);
-    AddTo(g.oom_kills, m->oom_kills);
-    if (m->mem_psi_some_avg10 &&
-        (!g.mem_psi_some_avg10 || *m->mem_psi_some_avg10 > *g.mem_psi_some_avg10)) {
-      g.mem_psi_some_avg10 = m->mem_psi_some_avg10;
-    }
-    if (m->throttled_percent &&
-        (!g.throttled_percent || *m->throttled_percent > *g.throttled_percent)) {
-      g.throttled_percent = m->throttled_percent;
-    }
-    if (m->uptime_seconds && (!g.uptime_seconds || *m->uptime_seconds > *g.uptime_seconds)) {
-      g.uptime_seconds = m->uptime_seconds;
+    for (const ColumnInfo& column : AllColumns()) {
+      if (column.add_to_group != nullptr) column.add_to_group(g, *m);
     }
     if (static_cast<int>(m->alert) > static_cast<int>(g.alert)) g.alert = m->alert;
   }
@@ -119,37 +47,10 @@ TopRow SumGroup(const std::string& key, const std::vector<const TopRow*>& member
 
 }  // namespace
 
-const std::vector<ColumnInfo>& AllColumns() { return Table(); }
-
-const ColumnInfo& InfoFor(Column column) { return Table()[static_cast<size_t>(column)]; }
-
-std::optional<Column> ParseColumn(std::string_view name) {
-  const std::string want = Lower(name);
-  for (const ColumnInfo& info : Table()) {
-    if (want == info.flag_name || want == Lower(info.title)) return info.column;
-  }
-  if (want == "memory") return Column::kMem;
-  if (want == "network") return Column::kNet;
-  if (want == "io") return Column::kBlock;
-  return std::nullopt;
-}
-
-std::optional<Column> ColumnForKey(int key) {
-  for (const ColumnInfo& info : Table()) {
-    if (info.key == key) return info.column;
-  }
-  return std::nullopt;
-}
-
-Column NextColumn(Column column, int step) {
-  int i = (static_cast<int>(column) + step) % kColumnCount;
-  if (i < 0) i += kColumnCount;
-  return static_cast<Column>(i);
-}
-
 void SortRows(std::vector<TopRow>& rows, Column column, bool descending) {
+  const ColumnInfo& info = InfoFor(column);
   std::stable_sort(rows.begin(), rows.end(), [&](const TopRow& a, const TopRow& b) {
-    return Before(a, b, column, descending);
+    return Before(a, b, info, descending);
   });
 }
 

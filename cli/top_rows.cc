@@ -1,6 +1,6 @@
 #include "cli/top_rows.h"
 
-#include <chrono>
+#include "cli/top_columns.h"
 
 namespace berth::cli {
 
@@ -28,25 +28,6 @@ Alert RowAlert(const TopRow& row) {
   return Alert::kNone;
 }
 
-namespace {
-
-std::optional<double> UptimeSeconds(const ContainerStats& c, const Snapshot& cur) {
-  if (!c.identity.start_time_seconds) return std::nullopt;
-  const double now =
-      std::chrono::duration<double>(cur.wall_time.time_since_epoch()).count();
-  const double up = now - *c.identity.start_time_seconds;
-  if (up < 0) return 0.0;
-  return up;
-}
-
-std::optional<double> CpuCapacityPercent(const ContainerStats& c, const Snapshot& cur) {
-  if (auto cores = collector::CpuLimitCores(c.cpu_limits)) return *cores * 100.0;
-  if (cur.host.online_cpus && *cur.host.online_cpus > 0) return *cur.host.online_cpus * 100.0;
-  return std::nullopt;
-}
-
-}  // namespace
-
 std::vector<TopRow> BuildRows(const Snapshot& cur, const std::vector<ContainerRates>& rates) {
   std::vector<TopRow> rows;
   rows.reserve(cur.containers.size());
@@ -57,25 +38,10 @@ std::vector<TopRow> BuildRows(const Snapshot& cur, const std::vector<ContainerRa
     row.name = c.identity.name.empty() ? collector::ShortId(c.identity.id) : c.identity.name;
     row.image = c.identity.image;
     row.group = GroupKey(c.identity);
-    row.pids = c.pids_current;
-    row.oom_kills = c.memory.events.oom_kill;
-    if (c.memory_pressure.some) row.mem_psi_some_avg10 = c.memory_pressure.some->avg10;
-    row.uptime_seconds = UptimeSeconds(c, cur);
-    row.cpu_capacity_percent = CpuCapacityPercent(c, cur);
-    if (i < rates.size() && rates[i].id == c.identity.id) {
-      const ContainerRates& r = rates[i];
-      row.cpu_percent = r.cpu_percent;
-      row.mem_bytes = r.memory_bytes;
-      row.mem_limit_bytes = r.memory_limit_bytes;
-      row.mem_percent = r.memory_percent;
-      row.net_rx_bytes_per_second = r.net_rx_bytes_per_second;
-      row.net_tx_bytes_per_second = r.net_tx_bytes_per_second;
-      row.block_read_bytes_per_second = r.block_read_bytes_per_second;
-      row.block_write_bytes_per_second = r.block_write_bytes_per_second;
-      row.throttled_percent = r.throttled_percent;
-    } else {
-      row.mem_bytes = collector::DockerMemoryUsage(c.memory);
-      row.mem_limit_bytes = collector::DockerMemoryLimit(c.memory, cur.host);
+    const bool rates_match = i < rates.size() && rates[i].id == c.identity.id;
+    const RowSource source{c, rates_match ? &rates[i] : nullptr, cur};
+    for (const ColumnInfo& column : AllColumns()) {
+      if (column.read != nullptr) column.read(row, source);
     }
     row.alert = RowAlert(row);
     rows.push_back(std::move(row));

@@ -28,6 +28,8 @@ inline constexpr double kThrottleWarnPercent = 1.0;
 // The docker compose project label, and kubelet's namespace/pod pair.
 inline constexpr char kComposeProjectLabel[] = "com.docker.compose.project";
 
+// The figures below are read, formatted, sorted and summed by the columns'
+// rows in top_columns.h; the detail view and the history read them too.
 struct TopRow {
   std::string id;  // full container id; "group:<key>" for a group row
   std::string name;
@@ -59,9 +61,10 @@ std::string GroupKey(const collector::ContainerIdentity& identity);
 // The alert level of a row's figures.
 Alert RowAlert(const TopRow& row);
 
-// One row per container of `cur`, in snapshot order. `rates` must come from
-// collector::Rates(prev, cur) (same order, same length); a mismatch of ids
-// leaves the rate figures of that row absent.
+// One row per container of `cur`, in snapshot order: the identity, then each
+// column's figures as its `read` in top_columns.h says. `rates` must come
+// from collector::Rates(prev, cur) (same order, same length); a mismatch of
+// ids leaves the rate figures of that row absent.
 std::vector<TopRow> BuildRows(const collector::Snapshot& cur,
                               const std::vector<collector::ContainerRates>& rates);
 

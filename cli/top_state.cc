@@ -29,7 +29,7 @@ void SetSort(TopState& s, Column column) {
     s.descending = !s.descending;
   } else {
     s.sort = column;
-    s.descending = InfoFor(column).numeric;
+    s.descending = InfoFor(column).numeric();
   }
 }
 
@@ -159,12 +159,12 @@ KeyEffect HandleKey(TopState& s, int key, const std::vector<TopRow>& rows, size_
     case '<':
     case ',':
       s.sort = NextColumn(s.sort, -1);
-      s.descending = InfoFor(s.sort).numeric;
+      s.descending = InfoFor(s.sort).numeric();
       return KeyEffect::kRedraw;
     case '>':
     case '.':
       s.sort = NextColumn(s.sort, +1);
-      s.descending = InfoFor(s.sort).numeric;
+      s.descending = InfoFor(s.sort).numeric();
       return KeyEffect::kRedraw;
     case 'r':
     case 'I':

@@ -76,7 +76,7 @@ TEST(TopOrderTest, SortByEachNumericColumn) {
   small.mem_psi_some_avg10 = 1; big.mem_psi_some_avg10 = 2;
   small.uptime_seconds = 1; big.uptime_seconds = 2;
   for (const ColumnInfo& info : AllColumns()) {
-    if (!info.numeric) continue;
+    if (!info.numeric()) continue;
     std::vector<TopRow> rows = {small, big};
     SortRows(rows, info.column, true);
     EXPECT_EQ(rows[0].name, "big") << info.flag_name;
