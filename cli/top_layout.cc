@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstdio>
 
-#include "cli/format_units.h"
 #include "cli/view_widgets.h"
 
 namespace berth::cli {
