@@ -10,8 +10,10 @@
 //          that also runs the handler), 10 s connection timeout, backlog
 //          4096, connection limit 10,000; --threads N: a pool of N such
 //          threads (MHD_OPTION_THREAD_POOL_SIZE)
+//   beast  Boost.Beast, asynchronous, on --threads io_context threads (built
+//          when Boost's headers are found; http_server_compare_beast.cc)
 // Not part of berth and not a test: built only when libmicrohttpd is found.
-// Usage: http_server_compare berth|mhd [--containers N] [--port P] [--threads N]
+// Usage: http_server_compare berth|mhd|beast [--containers N] [--port P] [--threads N]
 // Prints "port P page B bytes" once listening on 127.0.0.1 (P 0 = a free
 // port), then serves until SIGINT or SIGTERM.
 #include <microhttpd.h>
@@ -28,6 +30,7 @@
 #include "exporter/basic_auth.h"
 #include "exporter/http_handlers.h"
 #include "exporter/http_server.h"
+#include "tests/bench/http_server_compare.h"
 #include "tests/exporter/snapshot_builder.h"
 
 namespace {
@@ -54,7 +57,7 @@ struct Args {
 
 [[noreturn]] void Usage() {
   std::fprintf(stderr,
-               "usage: http_server_compare berth|mhd [--containers N] [--port P] [--threads N]\n");
+               "usage: http_server_compare berth|mhd|beast [--containers N] [--port P] [--threads N]\n");
   std::exit(2);
 }
 
@@ -62,7 +65,13 @@ Args Parse(int argc, char** argv) {
   if (argc < 2) Usage();
   Args a;
   a.server = argv[1];
-  if (a.server != "berth" && a.server != "mhd") Usage();
+  if (a.server != "berth" && a.server != "mhd" && a.server != "beast") Usage();
+#ifndef BERTH_COMPARE_BEAST
+  if (a.server == "beast") {
+    std::fprintf(stderr, "built without Boost.Beast (install libboost-dev)\n");
+    std::exit(2);
+  }
+#endif
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const long v = std::strtol(argv[i + 1], nullptr, 10);
@@ -170,6 +179,11 @@ int main(int argc, char** argv) {
   berth::exporter::SharedCollection collection(source, std::chrono::milliseconds(500));
   HttpHandlers handlers(collection, {}, "/metrics");
   const size_t page_bytes = handlers.Metrics().size();
-  return args.server == "mhd" ? ServeMhd(handlers, args, page_bytes, signals)
-                              : ServeBerth(handlers, args, page_bytes, signals);
+  if (args.server == "mhd") return ServeMhd(handlers, args, page_bytes, signals);
+#ifdef BERTH_COMPARE_BEAST
+  if (args.server == "beast") {
+    return berth::bench::ServeBeast(handlers, args.port, args.threads, page_bytes, signals);
+  }
+#endif
+  return ServeBerth(handlers, args, page_bytes, signals);
 }
