@@ -228,12 +228,14 @@ start_epoch=$(date +%s.%N)
 churn &
 CHURN_PID=$!
 echo "soak: churning for $duration s (berth serve pid $BERTH_PID on :$berth_port, Prometheus :$prom_port, berth top pid $TOP_PID)"
-next=60
-for ((elapsed = 0; elapsed < duration; elapsed += 5)); do
-  sleep 5
+churn_start=$SECONDS next=60
+while [ $((SECONDS - churn_start)) -lt "$duration" ]; do
+  left=$((duration - (SECONDS - churn_start)))
+  sleep $((left < 5 ? left : 5))
   kill -0 "$BERTH_PID" 2>/dev/null || fail "berth serve died"
-  if [ $((elapsed + 5)) -ge $next ] && [ $((elapsed + 5)) -lt "$duration" ]; then
-    echo "soak: $((elapsed + 5)) s: $(grep -c . "$tmp/churn.txt") churn steps, serve $(tail -1 "$tmp/serve-samples.txt" | awk '{print $2 " KB, " $3 " fds"}')"
+  elapsed=$((SECONDS - churn_start))
+  if [ "$elapsed" -ge $next ] && [ "$elapsed" -lt "$duration" ]; then
+    echo "soak: $elapsed s: $(grep -c . "$tmp/churn.txt") churn steps, serve $(tail -1 "$tmp/serve-samples.txt" | awk '{print $2 " KB, " $3 " fds"}')"
     next=$((next + 60))
   fi
 done
