@@ -310,8 +310,8 @@ for who in serve top; do
     problem "berth $who descriptors grow $fd_slope /min (threshold $max_fd_slope)"
 done
 echo "descriptors with the anchor alone, before -> after the churn: serve $serve_fds_before -> $serve_fds_after, top $top_fds_before -> $top_fds_after"
-[ "${serve_fds_after:-x}" -le $((serve_fds_before + 2)) ] 2>/dev/null || problem "berth serve kept descriptors of removed containers"
-[ "${top_fds_after:-x}" -le $((top_fds_before + 2)) ] 2>/dev/null || problem "berth top kept descriptors of removed containers"
+[ "${serve_fds_after:-x}" -le $((serve_fds_before + 2)) ] 2>/dev/null || problem "berth serve: descriptors not back to the pre-churn count"
+[ "${top_fds_after:-x}" -le $((top_fds_before + 2)) ] 2>/dev/null || problem "berth top: descriptors not back to the pre-churn count"
 
 # --- berth top still draws.
 tm capture-pane -p -t top >"$tmp/top-screen.txt" 2>/dev/null
