@@ -658,6 +658,10 @@ void HttpServer::Start(std::function<void()> on_failure) {
   if (loop.started) return;
   loop.started = true;
   loop.on_failure = std::move(on_failure);
+  // spdlog makes its default logger on first use; make it here, before the
+  // server's threads log at once (its creation inside the uninstrumented
+  // libspdlog is invisible to ThreadSanitizer, which then reports races).
+  spdlog::default_logger_raw();
   loop.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   loop.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   loop.abort_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
