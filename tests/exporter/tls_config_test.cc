@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -92,6 +93,11 @@ class TlsClient {
     BN_free(bn);
     X509_free(cert);
     return out;
+  }
+
+  void Send(const std::string& text) {
+    ASSERT_EQ(SSL_write(ssl_, text.data(), static_cast<int>(text.size())),
+              static_cast<int>(text.size()));
   }
 
   // The response head and body of one keep-alive GET ("" when refused).
@@ -390,6 +396,49 @@ TEST_F(TlsConfigTest, ReloadPicksUpARotatedCertificateAndKeepsTheOldOnABrokenFil
   // Switching TLS off needs a restart: kept.
   Write("web.yml", "basic_auth_users: {}\n");
   EXPECT_TRUE(Ok(TlsClient(port_, ClientOptions{}).Get("/healthz")));
+}
+
+// Collect() waits until Open(); Entered() waits for a collection to start.
+class GatedSource : public SnapshotSource {
+ public:
+  collector::SnapshotPtr Collect() override {
+    entered_.set_value();
+    open_.wait();
+    return testing::MakeSnapshot(50);
+  }
+  collector::ErrorCounts ErrorTotals() const override { return {}; }
+  void Entered() { entered_.get_future().wait(); }
+  void Open() { opener_.set_value(); }
+
+ private:
+  std::promise<void> entered_, opener_;
+  std::shared_future<void> open_ = opener_.get_future().share();
+};
+
+// SSL_write has no MSG_NOSIGNAL: a client that closes while its /metrics is
+// being written used to end the whole process with SIGPIPE.
+TEST_F(TlsConfigTest, AClientGoneMidResponseDoesNotKillTheServer) {
+  GatedSource gated;
+  SharedCollection collection(gated, std::chrono::milliseconds(0));
+  HttpHandlers handlers(collection, FamilyOptions{}, "/metrics");
+  Write("web.yml", Tls(""));
+  std::string error;
+  web_ = WebConfigReloader::Load(File("web.yml"), &error);
+  ASSERT_TRUE(web_) << error;
+  HttpServer server(handlers, *web_);
+  ASSERT_TRUE(server.Bind(*ParseListenAddress("127.0.0.1:0", &error), &error)) << error;
+  server.Start(nullptr);
+  const int port = PortOf(server.bound()[0]);
+  {
+    ClientOptions tls12;  // TLS 1.3 session tickets left unread would make close() a RST
+    tls12.max_version = TLS1_2_VERSION;
+    TlsClient leaving(port, tls12);
+    ASSERT_TRUE(leaving.handshake_ok());
+    leaving.Send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+    gated.Entered();
+  }  // a FIN before the answer: the server's first write draws a RST, the next EPIPE
+  gated.Open();
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(Ok(TlsClient(port, ClientOptions{}).Get("/healthz")));
 }
 
 }  // namespace
