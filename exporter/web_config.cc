@@ -104,7 +104,8 @@ std::map<std::string, std::string> ParseHeaders(const YAML::Node& node) {
   return headers;
 }
 
-// "$2a$", "$2b$" or "$2y$", a two-digit cost, "$", 53 characters of bcrypt's base64.
+// "$2a$", "$2b$" or "$2y$", a two-digit cost from 04 to 31 (Go's bcrypt
+// range), "$", 53 characters of bcrypt's base64.
 bool LooksLikeBcrypt(const std::string& hash) {
   if (hash.size() != 60 || hash.compare(0, 2, "$2") != 0) return false;
   if (hash[2] != 'a' && hash[2] != 'b' && hash[2] != 'y') return false;
@@ -112,6 +113,8 @@ bool LooksLikeBcrypt(const std::string& hash) {
       !std::isdigit(static_cast<unsigned char>(hash[5])) || hash[6] != '$') {
     return false;
   }
+  const int cost = (hash[4] - '0') * 10 + (hash[5] - '0');
+  if (cost < 4 || cost > 31) return false;
   for (size_t i = 7; i < hash.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(hash[i]);
     if (!std::isalnum(c) && c != '.' && c != '/') return false;

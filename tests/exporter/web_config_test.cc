@@ -127,6 +127,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "needs a client_ca_file"},
         BadCase{"PlainPassword", "basic_auth_users:\n  alice: secret\n", "not a bcrypt hash"},
         BadCase{"ShortHash", "basic_auth_users:\n  alice: $2y$10$abc\n", "not a bcrypt hash"},
+        BadCase{"CostOutOfRange",
+                "basic_auth_users:\n  alice: $2y$03$X9GsX8GWP0CqQdo3YfNu9.bx66ojN80LnzuU8h7xJ9MsQafQ7ROd6\n",
+                "not a bcrypt hash"},
         BadCase{"NulInHash",
                 "basic_auth_users:\n  alice: \"$2y$10$X9GsX8GWP0CqQdo3YfNu9.bx66ojN80LnzuU8h7xJ9Ms\\0"
                 "afQ7ROd6\"\n",
