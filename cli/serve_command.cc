@@ -69,8 +69,12 @@ void AddServeCommand(CLI::App& app) {
                   "Path under which to expose metrics")
       ->capture_default_str();
   cmd->add_option("--web.config.file", serve.web_config_file,
-                  "Web configuration file (Prometheus exporter-toolkit format) enabling TLS "
-                  "(tls_server_config) and basic authentication (basic_auth_users, bcrypt)");
+                  "Web configuration file (Prometheus exporter-toolkit format): TLS "
+                  "(tls_server_config: client certificates and client_allowed_sans, "
+                  "cipher_suites, curve_preferences, TLS12/TLS13 bounds), response headers "
+                  "(http_server_config.headers) and basic authentication (basic_auth_users, "
+                  "bcrypt). Re-read when it or its certificates change; a broken new version "
+                  "keeps the old (logged)");
   cmd->add_option("--web.max-requests", serve.max_requests,
                   "Maximum number of requests served at once; over it, 503 at once "
                   "(/healthz has its own slots). 0 = no limit")

@@ -8,6 +8,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -26,6 +28,7 @@
 
 #include "exporter/gzip.h"
 #include "exporter/http_request.h"
+#include "exporter/tls_context.h"
 
 namespace berth::exporter {
 namespace {
@@ -38,74 +41,6 @@ constexpr size_t kMaxHeadBytes = 16 * 1024;
 constexpr int kBacklog = 4096;
 // /healthz slots beside --web.max-requests.
 constexpr size_t kHealthSlots = 4;
-
-std::string OpenSslError() {
-  std::string message;
-  while (unsigned long code = ERR_get_error()) {
-    char buffer[256];
-    ERR_error_string_n(code, buffer, sizeof(buffer));
-    if (!message.empty()) message += "; ";
-    message += buffer;
-  }
-  return message.empty() ? "unknown OpenSSL error" : message;
-}
-
-int AcceptAnyCertificate(int /*preverify_ok*/, X509_STORE_CTX* /*ctx*/) { return 1; }
-
-bool SetupTls(SSL_CTX& ctx, const TlsConfig& tls, std::string* error) {
-  ERR_clear_error();
-  SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
-  if (SSL_CTX_set_min_proto_version(&ctx, tls.min_version) != 1 ||
-      (tls.max_version != 0 && SSL_CTX_set_max_proto_version(&ctx, tls.max_version) != 1)) {
-    *error = "TLS: unsupported protocol version: " + OpenSslError();
-    return false;
-  }
-  if (SSL_CTX_use_certificate_chain_file(&ctx, tls.cert_file.c_str()) != 1) {
-    *error = "TLS: cannot load cert_file " + tls.cert_file + ": " + OpenSslError();
-    return false;
-  }
-  if (SSL_CTX_use_PrivateKey_file(&ctx, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
-    if (ERR_GET_REASON(ERR_peek_error()) == X509_R_KEY_VALUES_MISMATCH) {
-      ERR_clear_error();
-      *error = "TLS: key_file " + tls.key_file + " does not match cert_file " + tls.cert_file;
-    } else {
-      *error = "TLS: cannot load key_file " + tls.key_file + ": " + OpenSslError();
-    }
-    return false;
-  }
-  if (SSL_CTX_check_private_key(&ctx) != 1) {
-    *error = "TLS: key_file " + tls.key_file + " does not match cert_file " + tls.cert_file;
-    return false;
-  }
-  if (!tls.client_ca_file.empty()) {
-    if (SSL_CTX_load_verify_locations(&ctx, tls.client_ca_file.c_str(), nullptr) != 1) {
-      *error = "TLS: cannot load client_ca_file " + tls.client_ca_file + ": " + OpenSslError();
-      return false;
-    }
-    if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(tls.client_ca_file.c_str())) {
-      SSL_CTX_set_client_CA_list(&ctx, names);
-    }
-  }
-  switch (tls.client_auth) {
-    case ClientAuth::kNoClientCert:
-      SSL_CTX_set_verify(&ctx, SSL_VERIFY_NONE, nullptr);
-      break;
-    case ClientAuth::kRequestClientCert:
-      SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, AcceptAnyCertificate);
-      break;
-    case ClientAuth::kRequireAnyClientCert:
-      SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-                         AcceptAnyCertificate);
-      break;
-    case ClientAuth::kVerifyClientCertIfGiven:
-      SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, nullptr);
-      break;
-    case ClientAuth::kRequireAndVerifyClientCert:
-      SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
-      break;
-  }
-  return true;
-}
 
 const char* Reason(int status) {
   switch (status) {
@@ -155,9 +90,9 @@ struct Connection {
 
 struct HttpServer::Loop {
   HttpHandlers& handlers;
-  BasicAuth& auth;
   const HttpServerOptions options;
-  SSL_CTX* ctx = nullptr;
+  WebConfigReloader* web = nullptr;  // set before Start()
+  std::unique_ptr<WebConfigReloader> owned_web;
   std::vector<int> listeners;
   int epoll_fd = -1;
   int wake_fd = -1;   // returned connections, stop
@@ -181,13 +116,12 @@ struct HttpServer::Loop {
   size_t running_health = 0;
   bool workers_quit = false;
 
-  Loop(HttpHandlers& h, BasicAuth& a, HttpServerOptions o) : handlers(h), auth(a), options(o) {}
+  Loop(HttpHandlers& h, HttpServerOptions o) : handlers(h), options(o) {}
   ~Loop() {
     for (int fd : listeners) close(fd);
     if (epoll_fd >= 0) close(epoll_fd);
     if (wake_fd >= 0) close(wake_fd);
     if (abort_fd >= 0) close(abort_fd);
-    if (ctx != nullptr) SSL_CTX_free(ctx);
   }
 
   static void Signal(int fd) {
@@ -212,7 +146,9 @@ struct HttpServer::Loop {
   // Best-effort small answer from the event thread (503, 400, 431), then close.
   void Refuse(Connection& c, int status, std::string_view text) {
     const std::string reply =
-        StatusHead(status, "text/plain; charset=utf-8", text.size(), false, "") + std::string(text);
+        StatusHead(status, "text/plain; charset=utf-8", text.size(), false,
+                   web->Refresh()->extra_headers) +
+        std::string(text);
     if (c.ssl != nullptr) {
       SSL_write(c.ssl, reply.data(), static_cast<int>(reply.size()));
     } else {
@@ -240,8 +176,11 @@ struct HttpServer::Loop {
       auto c = std::make_unique<Connection>();
       c->fd = fd;
       c->accepted = Clock::now();
-      if (ctx != nullptr) {
-        c->ssl = SSL_new(ctx);
+      // Re-reads the web config and certificates when they changed; the
+      // SSL keeps its context alive, so a reload leaves this connection be.
+      const std::shared_ptr<const WebSettings> settings = web->Refresh();
+      if (settings->tls != nullptr) {
+        c->ssl = SSL_new(settings->tls.get());
         if (c->ssl == nullptr) {
           ERR_clear_error();
           continue;  // ~Connection closes fd
@@ -506,7 +445,9 @@ struct HttpServer::Loop {
   bool Serve(Connection& c) {
     const RequestHead& request = c.head;
     HttpReply reply;
-    std::string extra = "Vary: Accept-Encoding\r\n";
+    const std::shared_ptr<const WebSettings> settings = web->Refresh();
+    std::string extra = "Vary: Accept-Encoding\r\n" + settings->extra_headers;
+    BasicAuth& auth = *settings->auth;
     if (auth.enabled() && !auth.Check(request.authorization)) {
       reply = HttpReply{401, "text/plain; charset=utf-8", "Unauthorized\n", nullptr};
       extra += "WWW-Authenticate: Basic realm=\"berth\"\r\n";
@@ -574,7 +515,16 @@ struct HttpServer::Loop {
 
 HttpServer::HttpServer(HttpHandlers& handlers, BasicAuth& auth, std::optional<TlsConfig> tls,
                        HttpServerOptions options)
-    : tls_(std::move(tls)), loop_(std::make_unique<Loop>(handlers, auth, options)) {}
+    : tls_(std::move(tls)), auth_(&auth), loop_(std::make_unique<Loop>(handlers, options)) {}
+
+HttpServer::HttpServer(HttpHandlers& handlers, WebConfigReloader& web, HttpServerOptions options)
+    : loop_(std::make_unique<Loop>(handlers, options)) {
+  loop_->web = &web;
+}
+
+bool HttpServer::tls() const {
+  return loop_->web != nullptr ? loop_->web->Refresh()->tls != nullptr : tls_.has_value();
+}
 
 HttpServer::~HttpServer() {
   Stop();
@@ -589,17 +539,15 @@ HttpServer::~HttpServer() {
 }
 
 bool HttpServer::Bind(const ListenAddress& address, std::string* error) {
-  if (tls_ && loop_->ctx == nullptr) {
-    SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-    if (ctx == nullptr) {
-      *error = "TLS: cannot create a context: " + OpenSslError();
-      return false;
+  if (loop_->web == nullptr) {  // fixed settings: the TLS files are read once, here
+    auto settings = std::make_shared<WebSettings>();
+    settings->auth = std::shared_ptr<BasicAuth>(std::shared_ptr<void>(), auth_);  // not owned
+    if (tls_) {
+      settings->tls = BuildTlsContext(*tls_, error);
+      if (settings->tls == nullptr) return false;
     }
-    if (!SetupTls(*ctx, *tls_, error)) {
-      SSL_CTX_free(ctx);
-      return false;
-    }
-    loop_->ctx = ctx;
+    loop_->owned_web = std::make_unique<WebConfigReloader>(std::move(settings));
+    loop_->web = loop_->owned_web.get();
   }
   const std::vector<std::string> hosts =
       address.any() ? std::vector<std::string>{"::", "0.0.0.0"}
@@ -673,7 +621,16 @@ void HttpServer::Start(std::function<void()> on_failure) {
     event.data.fd = fd;
     epoll_ctl(loop.epoll_fd, EPOLL_CTL_ADD, fd, &event);
   }
-  loop.thread = std::thread([&loop] { loop.Run(); });
+  loop.thread = std::thread([&loop] {
+    // SSL_write has no MSG_NOSIGNAL: a TLS client gone mid-response would
+    // raise SIGPIPE and end the process. Blocked here, the write fails with
+    // EPIPE instead; the workers are started from this thread and inherit it.
+    sigset_t pipe_signal;
+    sigemptyset(&pipe_signal);
+    sigaddset(&pipe_signal, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
+    loop.Run();
+  });
 }
 
 bool HttpServer::Stop() {

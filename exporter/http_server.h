@@ -26,6 +26,7 @@
 // backlog of 4096 (capped by net.core.somaxconn). IPv6 sockets are
 // dual-stack unless bound to a specific address.
 //
+// The configured http_server_config.headers go on every response.
 // Responses carry an exact Content-Length; /metrics pages are written in
 // pieces as they are rendered (never held whole), or gzip level 1 when
 // Accept-Encoding allows, with "Vary: Accept-Encoding".
@@ -48,6 +49,7 @@
 #include "exporter/http_handlers.h"
 #include "exporter/listen_address.h"
 #include "exporter/web_config.h"
+#include "exporter/web_settings.h"
 
 namespace berth::exporter {
 
@@ -61,9 +63,15 @@ struct HttpServerOptions {
 
 class HttpServer {
  public:
-  // `handlers` and `auth` must outlive the server.
+  // Fixed web settings: `handlers` and `auth` must outlive the server; the
+  // TLS files are read by the first Bind() (errors from there).
   HttpServer(HttpHandlers& handlers, BasicAuth& auth, std::optional<TlsConfig> tls,
              HttpServerOptions options = {});
+  // Settings from a --web.config.file, re-read when it or its files change
+  // (exporter/web_settings.h): each new connection gets the current TLS
+  // context, each request the current users and headers. Both must outlive
+  // the server.
+  HttpServer(HttpHandlers& handlers, WebConfigReloader& web, HttpServerOptions options = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -77,12 +85,13 @@ class HttpServer {
 
   // "[::]:11099", "127.0.0.1:40123" … with the real port, in Bind() order.
   const std::vector<std::string>& bound() const { return bound_; }
-  bool tls() const { return tls_.has_value(); }
+  bool tls() const;
 
  private:
   struct Loop;
 
   const std::optional<TlsConfig> tls_;
+  BasicAuth* auth_ = nullptr;
   std::unique_ptr<Loop> loop_;
   std::vector<std::string> bound_;
 };

@@ -19,6 +19,7 @@
 #include "exporter/listen_address.h"
 #include "exporter/log_setup.h"
 #include "exporter/web_config.h"
+#include "exporter/web_settings.h"
 
 namespace berth::exporter {
 namespace {
@@ -66,11 +67,14 @@ int RunServe(const ServeOptions& options, SnapshotSource& source) {
   std::string error;
   if (!ConfigureLogging(options.log_level, options.log_format, &error)) return Fail(error);
 
-  WebConfig web_config;
-  if (!options.web_config_file.empty()) {
-    std::optional<WebConfig> loaded = LoadWebConfig(options.web_config_file, &error);
-    if (!loaded) return Fail(error);
-    web_config = std::move(*loaded);
+  // The web config file is read now (any problem: one line, exit 1) and
+  // again whenever it or a file it names changes.
+  std::unique_ptr<WebConfigReloader> web;
+  if (options.web_config_file.empty()) {
+    web = std::make_unique<WebConfigReloader>(BuildWebSettings(WebConfig{}, &error));
+  } else {
+    web = WebConfigReloader::Load(options.web_config_file, &error);
+    if (!web) return Fail(error);
   }
 
   FamilyOptions families;
@@ -107,10 +111,9 @@ int RunServe(const ServeOptions& options, SnapshotSource& source) {
 
   SharedCollection collection(source, options.share_window);
   HttpHandlers handlers(collection, families, options.telemetry_path);
-  BasicAuth auth(web_config.basic_auth_users);
   HttpServerOptions server_options;
   server_options.max_requests = static_cast<size_t>(options.max_requests);
-  HttpServer server(handlers, auth, web_config.tls, server_options);
+  HttpServer server(handlers, *web, server_options);
   for (const std::string& text : options.listen_addresses) {
     const std::optional<ListenAddress> address = ParseListenAddress(text, &error);
     if (!server.Bind(*address, &error)) return Fail(error);
@@ -124,7 +127,7 @@ int RunServe(const ServeOptions& options, SnapshotSource& source) {
   });
   for (const std::string& bound : server.bound()) spdlog::info("listening on {}", bound);
   spdlog::info("serving {} (tls {}, basic auth {}, collectors off: {})", options.telemetry_path,
-               server.tls() ? "on" : "off", auth.enabled() ? "on" : "off",
+               server.tls() ? "on" : "off", web->Refresh()->auth->enabled() ? "on" : "off",
                options.disabled_groups.empty() ? "none" : Join(options.disabled_groups));
 
   int signal_number = 0;
