@@ -299,8 +299,10 @@ void DockerMetadata::InspectNew(const std::vector<ContainerIdentity*>& identitie
     auto details = response.ok() ? ParseDockerContainerInspect(response.body) : std::nullopt;
     std::lock_guard lock(mutex_);
     if (!details) {
+      const bool gone = response.error == DockerResponse::Error::kNone && response.status == 404;
+      if (gone && named_by_event) continue;  // removed since the event: no error
       ++*inspect_errors;
-      if (response.error == DockerResponse::Error::kNone && response.status == 404) continue;
+      if (gone) continue;
       if (named_by_event) {
         pending_inspects_.insert(id);  // again next sample; a list catches up meanwhile
         events_in_sync_ = false;
