@@ -329,6 +329,45 @@ TEST(DockerEvents, ARestartMissedWhileTheStreamWasDownShowsAfterReconnect) {
   EXPECT_EQ(engine.server().requests("/v1.41/containers/" + kA + "/json"), inspects + 1);
 }
 
+// The stream is not capped as a whole (more than a reply's 16 MiB of events
+// is read), one event line is: a line past 1 MiB ends the connection with a
+// reason naming the socket, and the stream reconnects.
+TEST(DockerEventStream, CapsOneEventLineNotTheStream) {
+  FakeUnixHttpServer server([](const std::string&) {
+    FakeResponse r{200, ""};
+    r.stream = true;
+    return r;
+  });
+  std::atomic<long> events{0};
+  std::mutex mutex;
+  std::string why;
+  DockerEventStreamOptions options;
+  options.socket_path = server.socket_path();
+  options.min_backoff = milliseconds(50);
+  DockerEventCallbacks callbacks;
+  callbacks.on_event = [&](const DockerEvent&) { ++events; };
+  callbacks.on_disconnected = [&](const std::string& reason) {
+    std::lock_guard lock(mutex);
+    if (why.empty()) why = reason;
+  };
+  DockerEventStream stream(std::move(options), std::move(callbacks));
+  ASSERT_TRUE(Eventually([&] { return server.open_streams() == 1; }));
+  const std::string line = TestEngine::EventLine("health_status", kA, std::string(900, 'n'));
+  std::string burst;
+  for (int i = 0; i < 1000; ++i) burst += line;  // ~1 MB
+  const long total = 20 * 1000;                   // ~20 MB in all
+  for (int i = 0; i < 20; ++i) server.Push(burst);
+  ASSERT_TRUE(Eventually([&] { return events == total; })) << events;
+  server.Push(std::string(2u << 20, 'x'));  // no newline
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard lock(mutex);
+    return !why.empty();
+  }));
+  std::lock_guard lock(mutex);
+  EXPECT_NE(why.find(server.socket_path()), std::string::npos) << why;
+  EXPECT_NE(why.find("an event line exceeded 1048576 bytes"), std::string::npos) << why;
+}
+
 // 10,000 health_status events for one container (a flapping healthcheck, a
 // restart loop) cost one inspect per sample, not one per event (before: one
 // per event on the event thread, 19,810 in 8 s against a real dockerd).
