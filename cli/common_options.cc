@@ -68,7 +68,7 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* options) {
       ->capture_default_str();
   AddTimeoutOption(cmd, "--docker.timeout", &options->docker_timeout_ms,
                    "Docker Engine API: bound on the requests of one sample (the list and "
-                   "inspects share it) and on each lookup after an event; past it the "
+                   "inspects, those events asked for included, share it); past it the "
                    "containers keep their last names (by id at first) and the socket is "
                    "retried with backoff");
   AddTimeoutOption(cmd, "--podman.timeout", &options->podman_timeout_ms,

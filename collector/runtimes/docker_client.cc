@@ -1,6 +1,7 @@
 #include "collector/runtimes/docker_client.h"
 
 #include <curl/curl.h>
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@ namespace berth::collector {
 namespace {
 
 struct BodySink {
+  CURL* curl;
   std::string* body;
   size_t max_bytes;
   bool overflowed = false;
@@ -23,11 +25,30 @@ struct BodySink {
 size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   auto* sink = static_cast<BodySink*>(user);
   size_t n = size * count;
-  if (sink->body->size() + n > sink->max_bytes) {
+  std::string& body = *sink->body;
+  if (body.size() + n > sink->max_bytes) {
     sink->overflowed = true;
     return 0;  // makes curl fail with CURLE_WRITE_ERROR
   }
-  sink->body->append(data, n);
+  if (body.size() + n > body.capacity()) {
+    // An announced length (at most the cap: CURLOPT_MAXFILESIZE) is reserved
+    // once. Otherwise small bodies grow by doubling, and one past 1 MiB gets
+    // the whole cap at once: address space, resident only as it is written,
+    // instead of doubling copies (the copies and malloc's holes between them
+    // made 3 times the cap resident) or a doubling past the cap.
+    curl_off_t announced = -1;
+    curl_easy_getinfo(sink->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
+    const size_t need = body.size() + n;
+    size_t target = need <= (1u << 20) ? std::max(2 * body.capacity(), need) : sink->max_bytes;
+    if (announced >= 0 && static_cast<size_t>(announced) >= need) {
+      target = static_cast<size_t>(announced);
+    }
+    std::string grown;  // reserve() on `body` would round up to twice its capacity
+    grown.reserve(std::min(target, sink->max_bytes));
+    grown.append(body);
+    body.swap(grown);
+  }
+  body.append(data, n);
   return n;
 }
 
@@ -51,6 +72,12 @@ size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
   }
   (*headers)[std::move(name)] = std::string(value);
   return n;
+}
+
+// "16 MiB" for a whole number of MiB, else "4096 bytes".
+std::string FormatCap(size_t bytes) {
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
 }
 
 void GlobalInitOnce() {
@@ -88,7 +115,7 @@ DockerResponse DockerClient::Get(std::string_view path, std::chrono::millisecond
   long connect_ms = std::max<long>(1, std::min<long>(options_.connect_timeout.count(), total_ms));
   std::string url = "http://localhost";
   url.append(path);
-  BodySink sink{&response.body, options_.max_body_bytes};
+  BodySink sink{curl, &response.body, options_.max_body_bytes};
   char error_buffer[CURL_ERROR_SIZE] = {0};
 
   curl_easy_reset(curl);
@@ -103,13 +130,22 @@ DockerResponse DockerClient::Get(std::string_view path, std::chrono::millisecond
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http");
+  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                   static_cast<curl_off_t>(options_.max_body_bytes));
 
   CURLcode code = curl_easy_perform(curl);
   if (code == CURLE_OK) {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
     return response;
   }
-  response.body.clear();
+  const bool large = response.body.capacity() >= (1u << 20);
+  std::string().swap(response.body);  // frees a partial body (clear() keeps it)
+#ifdef __GLIBC__
+  // glibc raises its mmap threshold after a large free, so a later large
+  // body lands on the heap, whose freed top it keeps unless trimmed: without
+  // this a refused reply leaves the cap resident.
+  if (large) malloc_trim(0);
+#endif
   response.headers.clear();
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
@@ -123,8 +159,9 @@ DockerResponse DockerClient::Get(std::string_view path, std::chrono::millisecond
       break;
   }
   response.detail = options_.socket_path + ": ";
-  if (sink.overflowed) {
-    response.detail += "response larger than " + std::to_string(options_.max_body_bytes) + " bytes";
+  if (sink.overflowed || code == CURLE_FILESIZE_EXCEEDED) {
+    response.detail += "reply larger than the cap of " + FormatCap(options_.max_body_bytes) +
+                       "; refused";
   } else {
     response.detail += error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
   }

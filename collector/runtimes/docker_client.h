@@ -3,7 +3,10 @@
 // CURLOPT_UNIX_SOCKET_PATH. Every request is bounded by a connect timeout and
 // a total timeout; the caller may shorten the total per request (a deadline
 // shared by several requests). The connection is kept alive between requests
-// when the server allows it.
+// when the server allows it. A reply body is capped (options.max_body_bytes,
+// 16 MiB): one announced larger (Content-Length) is refused before its body
+// is read, one that grows past the cap is cut off as it arrives; either is an
+// error naming the socket and the cap, and the partial body is freed.
 //
 // Ownership: owns one libcurl easy handle. Thread-safety: one thread at a
 // time per instance (not internally synchronised). Errors are returned in
@@ -23,8 +26,9 @@ struct DockerClientOptions {
   std::string socket_path = "/var/run/docker.sock";
   std::chrono::milliseconds connect_timeout{300};
   std::chrono::milliseconds total_timeout{1000};
-  // Larger bodies are cut off and reported as an error (kTransport).
-  size_t max_body_bytes = 64u << 20;
+  // Larger bodies are cut off and reported as an error (kTransport). The
+  // largest real reply (a list of a few thousand containers) is far below.
+  size_t max_body_bytes = 16u << 20;
 };
 
 struct DockerResponse {

@@ -15,6 +15,7 @@ namespace {
 constexpr char kFilters[] =
     R"({"type":["container"],"event":["create","start","die","destroy","rename","health_status"]})";
 constexpr size_t kMaxLineBytes = 1u << 20;  // an event line longer than this is garbage
+constexpr size_t kKeptBufferBytes = 64u << 10;
 
 struct StreamState {
   const DockerEventCallbacks* callbacks = nullptr;
@@ -58,6 +59,10 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   if (state->buffer.size() > kMaxLineBytes) {
     state->overflow = true;
     return 0;
+  }
+  // A long line read, the buffer goes back to the size of ordinary ones.
+  if (state->buffer.capacity() > kKeptBufferBytes && state->buffer.size() < kKeptBufferBytes) {
+    state->buffer.shrink_to_fit();
   }
   return n;
 }

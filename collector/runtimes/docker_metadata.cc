@@ -258,33 +258,65 @@ std::optional<DockerMetadata::Failure> DockerMetadata::Refresh(
 
 void DockerMetadata::InspectNew(const std::vector<ContainerIdentity*>& identities,
                                 Clock::time_point deadline, int* inspect_errors) {
-  size_t budget = options_.max_inspects_per_annotate;
-  for (const ContainerIdentity* identity : identities) {
-    if (budget == 0) return;
-    uint64_t generation;
-    {
-      std::lock_guard lock(mutex_);
+  // What to inspect, each id once: the identities asked about whose details
+  // are missing, outdated or named by an event, then the other ids events
+  // named (a created container has no cgroup yet).
+  std::vector<std::string> ids;
+  uint64_t generation;
+  {
+    std::lock_guard lock(mutex_);
+    generation = events_generation_;
+    std::set<std::string_view> chosen;
+    for (const ContainerIdentity* identity : identities) {
       auto entry = entries_.find(identity->id);
-      if (entry == entries_.end()) continue;
+      if (entry == entries_.end() || chosen.contains(identity->id)) continue;
       bool restarted = entry->second.details && entry->second.summary.state == "running" &&
                        entry->second.state_when_inspected != "running";
       bool stale = entry->second.details_generation != events_generation_;
-      if (entry->second.details && !restarted && !stale) continue;
-      generation = events_generation_;
+      if (entry->second.details && !restarted && !stale &&
+          !pending_inspects_.contains(identity->id)) {
+        continue;
+      }
+      chosen.insert(identity->id);
+      ids.push_back(identity->id);
     }
-    if (Remaining(deadline).count() <= 0) return;
+    for (const std::string& id : pending_inspects_) {
+      if (!chosen.contains(id)) ids.push_back(id);
+    }
+  }
+  size_t budget = options_.max_inspects_per_annotate;
+  for (const std::string& id : ids) {
+    if (budget == 0 || Remaining(deadline).count() <= 0) return;
     --budget;
+    bool named_by_event;
+    {
+      // An event from now on asks again (at the next sample).
+      std::lock_guard lock(mutex_);
+      named_by_event = pending_inspects_.erase(id) > 0;
+    }
     DockerResponse response =
-        client_.Get(*prefix_ + "/containers/" + identity->id + "/json", Remaining(deadline));
+        client_.Get(*prefix_ + "/containers/" + id + "/json", Remaining(deadline));
     auto details = response.ok() ? ParseDockerContainerInspect(response.body) : std::nullopt;
+    std::lock_guard lock(mutex_);
     if (!details) {
+      const bool gone = response.error == DockerResponse::Error::kNone && response.status == 404;
+      if (gone && named_by_event) continue;  // removed since the event: no error
       ++*inspect_errors;
+      if (gone) continue;
+      if (named_by_event) {
+        pending_inspects_.insert(id);  // again next sample; a list catches up meanwhile
+        events_in_sync_ = false;
+      }
       if (response.error == DockerResponse::Error::kTimeout) return;
       continue;
     }
-    std::lock_guard lock(mutex_);
-    auto entry = entries_.find(identity->id);
-    if (entry == entries_.end()) continue;  // destroyed meanwhile
+    auto entry = entries_.find(id);
+    if (entry == entries_.end()) {
+      if (!named_by_event) continue;  // destroyed meanwhile
+      entry = entries_.emplace(id, Entry{}).first;
+    }
+    // An event (create, rename, …) makes the inspect newer than the list.
+    if (named_by_event) entry->second.summary = SummaryFrom(*details);
     entry->second.state_when_inspected = details->state.empty() ? entry->second.summary.state
                                                                 : details->state;
     entry->second.details = std::move(details);
@@ -339,10 +371,6 @@ void DockerMetadata::Report(State state, const std::string& message) {
 }
 
 void DockerMetadata::StartEvents() {
-  events_client_ = std::make_unique<DockerClient>(
-      DockerClientOptions{.socket_path = options_.socket_path,
-                          .connect_timeout = options_.connect_timeout,
-                          .total_timeout = options_.total_timeout});
   DockerEventStreamOptions stream;
   stream.socket_path = options_.socket_path;
   stream.connect_timeout = options_.connect_timeout;
@@ -371,40 +399,28 @@ void DockerMetadata::StartEvents() {
 }
 
 void DockerMetadata::OnEvent(const DockerEvent& event) {
-  if (event.type != "container") return;
+  if (event.type != "container" || event.id.empty()) return;
+  std::lock_guard lock(mutex_);
   if (event.action == "destroy") {
-    std::lock_guard lock(mutex_);
     entries_.erase(event.id);
+    pending_inspects_.erase(event.id);
     return;
   }
   if (event.action == "die") {
-    std::lock_guard lock(mutex_);
     if (auto entry = entries_.find(event.id); entry != entries_.end()) {
       entry->second.summary.state = "exited";
     }
     return;
   }
-  // create, start, rename, health_status: …: look the container up now, so
-  // that the next sample has its name, start time, restart count and health.
-  std::string prefix;
-  uint64_t generation;
-  {
-    std::lock_guard lock(mutex_);
-    prefix = events_prefix_;
-    generation = events_generation_;
+  // create, start, rename, health_status: the next sample inspects the
+  // container once, however many events named it meanwhile (a flood of
+  // health_status or restarts costs one request per id per sample, not one
+  // per event, and never more than the sample's budget).
+  if (pending_inspects_.size() < kMaxPendingInspects) {
+    pending_inspects_.insert(event.id);
+  } else if (!pending_inspects_.contains(event.id)) {
+    events_in_sync_ = false;  // too many to follow one by one: a list catches up the names
   }
-  DockerResponse response = events_client_->Get(prefix + "/containers/" + event.id + "/json");
-  auto details = response.ok() ? ParseDockerContainerInspect(response.body) : std::nullopt;
-  std::lock_guard lock(mutex_);
-  if (!details) {
-    if (response.status != 404) events_in_sync_ = false;  // a list will catch up
-    return;
-  }
-  Entry& entry = entries_[event.id];
-  entry.summary = SummaryFrom(*details);
-  entry.state_when_inspected = details->state;
-  entry.details = std::move(details);
-  entry.details_generation = generation;
 }
 
 std::vector<ContainerIdentity> DockerMetadata::KnownWithoutCgroup(

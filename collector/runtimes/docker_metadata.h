@@ -20,9 +20,12 @@
 //
 // Events (options.follow_events): after the first successful refresh a
 // background thread follows GET /events (create, start, die, destroy, rename,
-// health_status). Each create/start/rename/health event inspects that one
-// container on the event thread, so a new or renamed container is named
-// before the next sample; destroy forgets it. The stream reconnects with
+// health_status). The event thread sends no request: a create, start,
+// rename or health event marks its id pending (a set), and the next
+// Annotate() inspects each pending id once, within its budget and deadline
+// (max_inspects_per_annotate, total_timeout; the rest wait for the next
+// sample), so a new or renamed container is named at the next sample and a
+// flood of events costs one inspect per id per sample; destroy forgets it. The stream reconnects with
 // backoff when the daemon restarts; until a list has been taken after a
 // (re)connect, Annotate() lists as above, and each (re)connect marks every
 // cached inspect stale, so the running containers asked about are inspected
@@ -65,6 +68,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -80,8 +84,7 @@ struct DockerOptions {
   // host's socket wherever it likes.
   std::string socket_path = "/var/run/docker.sock";
   std::chrono::milliseconds connect_timeout{300};
-  // Budget for all requests of one Annotate() (and for one inspect on the
-  // event thread).
+  // Budget for all requests of one Annotate().
   std::chrono::milliseconds total_timeout{1000};
   // Highest Engine API version berth asks for (Docker 29 refuses < 1.44,
   // Debian 12's dockerd speaks 1.41).
@@ -166,9 +169,11 @@ class DockerMetadata : public MetadataProvider {
   uint64_t events_generation_ = 0;  // bumped at each (re)connect
   bool events_in_sync_ = false;
 
-  // The event thread's own client (inspects on events). Declared before
-  // events_ so that it outlives the thread.
-  std::unique_ptr<DockerClient> events_client_;
+  // Ids an event named since their last inspect; more than
+  // kMaxPendingInspects (a flood of distinct ids) are caught up by a list.
+  static constexpr size_t kMaxPendingInspects = 4096;
+  std::set<std::string> pending_inspects_;
+
   std::unique_ptr<DockerEventStream> events_;  // last: stopped first
 };
 

@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "tests/collector/fake_unix_http_server.h"
 
@@ -77,7 +79,67 @@ TEST(DockerClient, RefusesBodiesAboveTheCap) {
   DockerResponse r = client.Get("/containers/json");
   EXPECT_EQ(r.error, DockerResponse::Error::kTransport);
   EXPECT_TRUE(r.body.empty());
-  EXPECT_NE(r.detail.find("larger than 4096"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("cap of 4096 bytes"), std::string::npos) << r.detail;
+}
+
+// kB of a "VmHWM:" / "VmRSS:" line of /proc/self/status.
+long StatusKb(const std::string& key) {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind(key, 0) == 0) return std::stol(line.substr(key.size()));
+  }
+  return -1;
+}
+
+// Resets VmHWM (the peak RSS) to the current RSS.
+void ResetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+// A 50 MB reply (a hostile or broken runtime) is refused at the 16 MiB cap,
+// with or without a Content-Length, without the process holding it: peak RSS
+// grows by at most the cap, and the partial body is freed. (With the old
+// 64 MiB cap the reply came through whole: +50 MB peak, held by the caller.)
+TEST(DockerClient, AFiftyMegabyteReplyIsRefusedAtTheCapAndFreed) {
+  for (bool announced : {true, false}) {
+    SCOPED_TRACE(announced ? "with Content-Length" : "without Content-Length");
+    FakeUnixHttpServer server([announced](const std::string&) {
+      FakeResponse response{200, "["};
+      response.filler_bytes = 50'000'000;
+      response.no_length = !announced;
+      return response;
+    });
+    DockerClient client({.socket_path = server.socket_path()});
+    EXPECT_EQ(client.options().max_body_bytes, 16u << 20);
+    for (int round = 0; round < 2; ++round) {  // the second after malloc saw a big free
+      ResetPeakRss();
+      const long rss_before = StatusKb("VmRSS:");
+      DockerResponse r = client.Get("/v1.41/containers/json?all=1");
+      const long peak_growth = StatusKb("VmHWM:") - rss_before;
+      EXPECT_EQ(r.error, DockerResponse::Error::kTransport);
+      EXPECT_NE(r.detail.find(server.socket_path()), std::string::npos) << r.detail;
+      EXPECT_NE(r.detail.find("cap of 16 MiB"), std::string::npos) << r.detail;
+      EXPECT_EQ(r.body.capacity(), std::string().capacity());  // freed, not just cleared
+      // Unannounced: the body is read up to the cap, no further.
+      EXPECT_LT(peak_growth, (announced ? 4 : 16 + 4) * 1024) << "kB";
+      EXPECT_LT(StatusKb("VmRSS:") - rss_before, 4 * 1024) << "kB left behind";
+    }
+  }
+}
+
+// A reply just under the cap comes through whole, in a buffer no larger
+// than the cap (doubling growth stops there).
+TEST(DockerClient, AReplyJustUnderTheCapComesThrough) {
+  const size_t size = (16u << 20) - 1;
+  FakeUnixHttpServer server([size](const std::string&) {
+    FakeResponse response;
+    response.filler_bytes = size;
+    response.no_length = true;
+    return response;
+  });
+  DockerClient client({.socket_path = server.socket_path()});
+  DockerResponse r = client.Get("/containers/json");
+  ASSERT_TRUE(r.ok()) << r.detail;
+  EXPECT_EQ(r.body.size(), size);
+  EXPECT_LE(r.body.capacity(), size_t{16} << 20);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // reconnected, and shutdown is prompt. Also the event-line parser.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -99,13 +100,22 @@ class TestEngine {
     std::lock_guard lock(mutex_);
     refuse_events_ = refuse;
   }
+  // While hung, inspects are read and never answered.
+  void HangInspects(bool hang) {
+    std::lock_guard lock(mutex_);
+    hang_inspects_ = hang;
+  }
   void Remove(const std::string& id) {
     std::lock_guard lock(mutex_);
     containers_.erase(id);
   }
+  static std::string EventLine(const std::string& action, const std::string& id,
+                                const std::string& name) {
+    return R"({"Type":"container","Action":")" + action + R"(","Actor":{"ID":")" + id +
+           R"(","Attributes":{"name":")" + name + R"("}},"timeNano":1})" + "\n";
+  }
   void Emit(const std::string& action, const std::string& id, const std::string& name) {
-    server_.Push(R"({"Type":"container","Action":")" + action + R"(","Actor":{"ID":")" + id +
-                 R"(","Attributes":{"name":")" + name + R"("}},"timeNano":1})" + "\n");
+    server_.Push(EventLine(action, id, name));
   }
   FakeUnixHttpServer& server() { return server_; }
 
@@ -130,6 +140,11 @@ class TestEngine {
     }
     for (const auto& [id, c] : containers_) {
       if (path == "/v1.41/containers/" + id + "/json") {
+        if (hang_inspects_) {
+          FakeResponse hang;
+          hang.hang = true;
+          return hang;
+        }
         std::string health = c.health.empty() ? "" : R"(,"Health":{"Status":")" + c.health + R"("})";
         return {200, R"({"Id":")" + id + R"(","Name":"/)" + c.name +
                          R"(","Config":{"Image":"img","Labels":{"com.docker.compose.service":"svc"}},)"
@@ -144,6 +159,7 @@ class TestEngine {
   std::mutex mutex_;
   std::map<std::string, Container> containers_;
   bool refuse_events_ = false;
+  bool hang_inspects_ = false;
   FakeUnixHttpServer server_;  // last: its thread stops before the map goes
 };
 
@@ -205,10 +221,11 @@ TEST(DockerEvents, NewAndRenamedContainersAreNamedWithoutAList) {
   worker.state = "created";  // as `docker create` leaves it
   engine.Set(kB, worker);
   engine.Emit("create", kB, "worker");
-  ASSERT_TRUE(Eventually(
-      [&] { return engine.server().requests("/v1.41/containers/" + kB + "/json") >= 1; }));
-  // The inspect answer lands in the cache right after the request is served.
-  ASSERT_TRUE(Eventually([&] { return docker.KnownWithoutCgroup({kA}).size() == 1; }));
+  // The next sample inspects it (it has no cgroup yet: not asked about).
+  ASSERT_TRUE(Eventually([&] {
+    AnnotateIds(docker, {kA});
+    return docker.KnownWithoutCgroup({kA}).size() == 1;
+  }));
   auto named = AnnotateIds(docker, {kA, kB});
   EXPECT_EQ(named[1].name, "worker");
   EXPECT_EQ(named[1].image, "img");
@@ -310,6 +327,114 @@ TEST(DockerEvents, ARestartMissedWhileTheStreamWasDownShowsAfterReconnect) {
   // Inspected since the reconnect: not again.
   AnnotateIds(docker, {kA});
   EXPECT_EQ(engine.server().requests("/v1.41/containers/" + kA + "/json"), inspects + 1);
+}
+
+// The stream is not capped as a whole (more than a reply's 16 MiB of events
+// is read), one event line is: a line past 1 MiB ends the connection with a
+// reason naming the socket, and the stream reconnects.
+TEST(DockerEventStream, CapsOneEventLineNotTheStream) {
+  FakeUnixHttpServer server([](const std::string&) {
+    FakeResponse r{200, ""};
+    r.stream = true;
+    return r;
+  });
+  std::atomic<long> events{0};
+  std::mutex mutex;
+  std::string why;
+  DockerEventStreamOptions options;
+  options.socket_path = server.socket_path();
+  options.min_backoff = milliseconds(50);
+  DockerEventCallbacks callbacks;
+  callbacks.on_event = [&](const DockerEvent&) { ++events; };
+  callbacks.on_disconnected = [&](const std::string& reason) {
+    std::lock_guard lock(mutex);
+    if (why.empty()) why = reason;
+  };
+  DockerEventStream stream(std::move(options), std::move(callbacks));
+  ASSERT_TRUE(Eventually([&] { return server.open_streams() == 1; }));
+  const std::string line = TestEngine::EventLine("health_status", kA, std::string(900, 'n'));
+  std::string burst;
+  for (int i = 0; i < 1000; ++i) burst += line;  // ~1 MB
+  const long total = 20 * 1000;                   // ~20 MB in all
+  for (int i = 0; i < 20; ++i) server.Push(burst);
+  ASSERT_TRUE(Eventually([&] { return events == total; })) << events;
+  server.Push(std::string(2u << 20, 'x'));  // no newline
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard lock(mutex);
+    return !why.empty();
+  }));
+  std::lock_guard lock(mutex);
+  EXPECT_NE(why.find(server.socket_path()), std::string::npos) << why;
+  EXPECT_NE(why.find("an event line exceeded 1048576 bytes"), std::string::npos) << why;
+}
+
+// 10,000 health_status events for one container (a flapping healthcheck, a
+// restart loop) cost one inspect per sample, not one per event (before: one
+// per event on the event thread, 19,810 in 8 s against a real dockerd).
+TEST(DockerEvents, AFloodOfEventsCostsOneInspectPerIdPerSample) {
+  TestEngine engine;
+  engine.Set(kA, TestEngine::Named("web"));
+  DockerMetadata docker(EventOptions(engine.server().socket_path()));
+  Sync(docker, engine, {kA});
+  const std::string inspect_a = "/v1.41/containers/" + kA + "/json";
+  const std::string inspect_b = "/v1.41/containers/" + kB + "/json";
+  const int inspects_before = engine.server().requests(inspect_a);
+
+  std::string flood;
+  for (int i = 0; i < 10000; ++i) flood += TestEngine::EventLine("health_status", kA, "web");
+  TestEngine::Container worker = TestEngine::Named("worker");
+  worker.state = "created";
+  engine.Set(kB, worker);
+  flood += TestEngine::EventLine("create", kB, "worker");  // last: says the flood was read
+  engine.server().Push(flood);
+  int samples = 0;
+  ASSERT_TRUE(Eventually([&] {
+    AnnotateIds(docker, {kA});
+    ++samples;
+    return docker.KnownWithoutCgroup({kA}).size() == 1;
+  }));
+  const int inspects = engine.server().requests(inspect_a) - inspects_before;
+  EXPECT_GE(inspects, 1);
+  EXPECT_LE(inspects, samples) << "more than one inspect of one id in a sample";
+  EXPECT_EQ(engine.server().requests(inspect_b), 1);
+  // Nothing new: no inspect at all.
+  AnnotateIds(docker, {kA});
+  EXPECT_EQ(engine.server().requests(inspect_a) - inspects_before, inspects);
+}
+
+// --docker.timeout holds while the stream floods and inspects never answer:
+// a sample takes about the budget, and stopping is prompt (before, the event
+// thread sent an inspect per buffered event and its destructor waited for
+// each to time out: 3.7 s with 200 ms, and a full buffer took minutes).
+TEST(DockerEvents, TheTimeoutHoldsUnderAFloodAgainstHungInspects) {
+  TestEngine engine;
+  engine.Set(kA, TestEngine::Named("web"));
+  engine.Set(kB, TestEngine::Named("db"));
+  DockerOptions options = EventOptions(engine.server().socket_path());
+  options.total_timeout = milliseconds(200);
+  options.connect_timeout = milliseconds(200);
+  auto docker = std::make_unique<DockerMetadata>(options);
+  Sync(*docker, engine, {kA, kB});
+  engine.HangInspects(true);
+  std::atomic<bool> stop{false};
+  std::thread flooder([&] {
+    std::string burst;
+    for (int i = 0; i < 200; ++i) {
+      burst += TestEngine::EventLine("health_status", i % 2 ? kA : kB, "x");
+    }
+    while (!stop) engine.server().Push(burst);
+  });
+  std::this_thread::sleep_for(milliseconds(300));  // the flood under way
+  for (int i = 0; i < 3; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    AnnotateIds(*docker, {kA, kB});
+    EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(1000)) << "sample " << i;
+  }
+  auto start = std::chrono::steady_clock::now();
+  docker.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(1000)) << "shutdown";
+  stop = true;
+  flooder.join();
 }
 
 TEST(DockerEvents, ShutdownIsPromptWhileTheStreamIsIdle) {

@@ -3,7 +3,8 @@
 // what the handler returns (Connection: close), holds the connection open
 // without a word (hang) until the server stops, or answers the head and body
 // and keeps the connection as a stream that Push() writes to (like GET
-// /events) until CloseStreams(). Counts requests by path. Test-only; the
+// /events) until CloseStreams(). Counts requests by path. Writes never raise
+// SIGPIPE (a client that hung up is simply not written to). Test-only; the
 // handler runs on the server thread.
 #ifndef BERTH_TESTS_COLLECTOR_FAKE_UNIX_HTTP_SERVER_H_
 #define BERTH_TESTS_COLLECTOR_FAKE_UNIX_HTTP_SERVER_H_
@@ -14,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <filesystem>
@@ -21,6 +23,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -32,6 +35,10 @@ struct FakeResponse {
   bool hang = false;    // accept, read the request, never answer
   bool stream = false;  // answer head + body, keep the connection for Push()
   std::string headers = {};  // extra header lines, each ending in "\r\n"
+  // After `body`, this many bytes of filler, written in pieces (a huge reply
+  // without the server holding it).
+  size_t filler_bytes = 0;
+  bool no_length = false;  // no Content-Length: the body ends when the server closes
 };
 
 class FakeUnixHttpServer {
@@ -81,7 +88,7 @@ class FakeUnixHttpServer {
   // Writes `data` to every open stream.
   void Push(const std::string& data) {
     std::lock_guard lock(mutex_);
-    for (int fd : streams_) (void)!::write(fd, data.data(), data.size());
+    for (int fd : streams_) (void)!::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
   }
   // Ends every open stream (a daemon restart, as the client sees it).
   void CloseStreams() {
@@ -132,13 +139,17 @@ class FakeUnixHttpServer {
     }
     std::string out = "HTTP/1.1 " + std::to_string(response.status) + " X\r\n" +
                       "Content-Type: application/json\r\n" + response.headers;
-    if (!response.stream) out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+    if (!response.stream && !response.no_length) {
+      out += "Content-Length: " + std::to_string(response.body.size() + response.filler_bytes) +
+             "\r\n";
+    }
     out += "Connection: close\r\n\r\n" + response.body;
-    size_t off = 0;
-    while (off < out.size()) {
-      ssize_t n = ::write(fd, out.data() + off, out.size() - off);
-      if (n <= 0) break;
-      off += n;
+    bool written = WriteAll(fd, out);
+    const std::string filler(64 * 1024, 'x');
+    for (size_t left = response.filler_bytes; written && left > 0;) {
+      size_t n = std::min(left, filler.size());
+      written = WriteAll(fd, std::string_view(filler).substr(0, n));
+      left -= n;
     }
     if (response.stream) {
       std::lock_guard lock(mutex_);
@@ -146,6 +157,16 @@ class FakeUnixHttpServer {
       return;
     }
     ::close(fd);
+  }
+
+  static bool WriteAll(int fd, std::string_view data) {
+    size_t off = 0;
+    while (off < data.size()) {
+      ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      off += n;
+    }
+    return true;
   }
 
   Handler handler_;
