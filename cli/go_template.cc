@@ -3,8 +3,13 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "collector/utf8_text.h"
+
 namespace berth::cli {
 namespace {
+
+// Ill-formed UTF-8 in a value becomes U+FFFD (as collector/utf8_text.h), never a throw.
+constexpr auto kReplaceInvalid = nlohmann::json::error_handler_t::replace;
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -49,7 +54,7 @@ std::optional<GoTemplate> GoTemplate::Parse(std::string_view text,
     size_t open = text.find("{{");
     if (open != 0) {
       std::string_view literal = text.substr(0, open);
-      t.pieces_.push_back({Piece::kText, Unescape(literal)});
+      t.pieces_.push_back({Piece::kText, collector::ValidUtf8(Unescape(literal))});
       if (open == std::string_view::npos) break;
       text.remove_prefix(open);
     }
@@ -102,15 +107,16 @@ std::string GoTemplate::Execute(const TemplateFields& fields) const {
         break;
       case Piece::kField: {
         auto it = fields.find(piece.text);
-        if (it != fields.end()) out += it->second;
+        if (it != fields.end()) collector::AppendTerminalText(out, it->second);
         break;
       }
       case Piece::kJsonAll:
-        out += nlohmann::json(fields).dump();
+        out += nlohmann::json(fields).dump(-1, ' ', false, kReplaceInvalid);
         break;
       case Piece::kJsonField: {
         auto it = fields.find(piece.text);
-        out += nlohmann::json(it == fields.end() ? std::string() : it->second).dump();
+        out += nlohmann::json(it == fields.end() ? std::string() : it->second)
+                   .dump(-1, ' ', false, kReplaceInvalid);
         break;
       }
     }

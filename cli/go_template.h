@@ -5,7 +5,11 @@
 //   {{json .Field}}           -> the field as a JSON string
 //   literal "\t" and "\n"     -> tab and newline, as docker does
 // Parse() validates field names up front, so an unknown field is a clear
-// error before any output. Pure, thread-safe after construction.
+// error before any output. Output is always valid UTF-8 and never throws
+// (collector/utf8_text.h): ill-formed bytes become U+FFFD; a plain field's
+// value also has its control characters replaced (a name cannot move the
+// cursor or end a line), JSON escapes them instead; the template's own text
+// keeps its tabs, newlines and escapes. Pure, thread-safe after construction.
 #ifndef BERTH_CLI_GO_TEMPLATE_H_
 #define BERTH_CLI_GO_TEMPLATE_H_
 

@@ -34,7 +34,9 @@ std::string RawStatsJsonLines(const collector::Snapshot* prev, const collector::
                             b["name"].get_ref<const std::string&>();
                    });
   std::string out;
-  for (const auto& o : objects) out += o.dump() + "\n";
+  for (const auto& o : objects) {
+    out += o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  }
   return out;
 }
 

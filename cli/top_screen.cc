@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "cli/top_state.h"
+#include "collector/utf8_text.h"
 
 namespace berth::cli {
 
@@ -115,7 +116,9 @@ void TopScreen::Paint(const std::vector<ScreenLine>& lines) {
     if (static_cast<size_t>(y) < lines.size()) {
       attrset(Attr(lines[y].style));
       // The bottom-right cell cannot be written without scrolling: leave it.
-      const std::string& t = lines[y].text;
+      // Names, labels and images come from outside: valid UTF-8 without
+      // controls, so none can send an escape sequence to the terminal.
+      const std::string t = collector::TerminalText(lines[y].text);
       addnstr(t.c_str(), static_cast<int>(t.size()));
       attrset(A_NORMAL);
       if (y < rows - 1) clrtoeol();

@@ -4,7 +4,8 @@
 // exception or after SIGINT/SIGTERM always gives the terminal back.
 // Paint() draws whole frames of ScreenLines into stdscr and flushes them with
 // wnoutrefresh + doupdate: curses sends only the cells that changed, in one
-// write per frame; an identical frame is not sent at all.
+// write per frame; an identical frame is not sent at all. Each line is sent
+// as collector::TerminalText (valid UTF-8, controls as U+FFFD).
 //
 // Ownership: one TopScreen per process (curses has one stdscr).
 // Thread-safety: main thread only. Errors: Start() returns false with a

@@ -3,34 +3,20 @@
 #include <algorithm>
 #include <cmath>
 
+#include "collector/utf8_text.h"
+
 namespace berth::cli {
 
 namespace {
 
-bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
-// Byte length of the first `columns` code points of `text`.
+// Byte length of the first `columns` columns of `text`.
 size_t PrefixBytes(std::string_view text, size_t columns) {
-  size_t i = 0, seen = 0;
-  while (i < text.size()) {
-    if (!IsContinuation(text[i])) {
-      if (seen == columns) break;
-      ++seen;
-    }
-    ++i;
-  }
-  return i;
+  return collector::CodePointPrefixBytes(text, columns);
 }
 
 }  // namespace
 
-size_t DisplayWidth(std::string_view text) {
-  size_t n = 0;
-  for (char c : text) {
-    if (!IsContinuation(c)) ++n;
-  }
-  return n;
-}
+size_t DisplayWidth(std::string_view text) { return collector::CodePointCount(text); }
 
 std::string Truncate(std::string_view text, size_t width) {
   if (DisplayWidth(text) <= width) return std::string(text);

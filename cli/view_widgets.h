@@ -1,7 +1,9 @@
 // Text widgets of the live view: fitting text into a cell (truncation with a
 // marker, padding), meter bars and sparklines. Pure functions returning
 // std::string; widths count terminal columns, one per UTF-8 code point
-// (berth shows no double-width text of its own). Thread-safe (no state).
+// (berth shows no double-width text of its own), an ill-formed part counting
+// one as the U+FFFD the screen shows for it (collector/utf8_text.h); a cut
+// never splits a sequence. Thread-safe (no state).
 #ifndef BERTH_CLI_VIEW_WIDGETS_H_
 #define BERTH_CLI_VIEW_WIDGETS_H_
 

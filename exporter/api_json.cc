@@ -5,12 +5,22 @@
 #include <optional>
 
 #include "collector/derived.h"
+#include "collector/utf8_text.h"
 
 namespace berth::exporter {
 namespace {
 
 using collector::kUnlimited;
 using nlohmann::json;
+
+// Text from outside (names, paths, labels) as a JSON string: valid UTF-8.
+json Text(std::string_view text) { return collector::ValidUtf8(text); }
+
+json Labels(const std::map<std::string, std::string>& labels) {
+  json out = json::object();
+  for (const auto& [key, value] : labels) out[collector::ValidUtf8(key)] = Text(value);
+  return out;
+}
 
 template <typename T>
 json Value(const std::optional<T>& value) {
@@ -42,23 +52,23 @@ std::string Rfc3339(std::chrono::system_clock::time_point time) {
 json ContainerJson(const collector::ContainerStats& c, const collector::ContainerRates* rates) {
   const collector::ContainerIdentity& id = c.identity;
   json out;
-  out["id"] = id.id;
-  out["short_id"] = collector::ShortId(id.id);
-  out["name"] = id.name;
-  out["image"] = id.image;
+  out["id"] = Text(id.id);
+  out["short_id"] = Text(collector::ShortId(id.id));
+  out["name"] = Text(id.name);
+  out["image"] = Text(id.image);
   out["runtime"] = collector::RuntimeName(id.runtime);
-  out["cgroup_path"] = id.cgroup_path;
-  out["labels"] = id.labels;
+  out["cgroup_path"] = Text(id.cgroup_path);
+  out["labels"] = Labels(id.labels);
   if (!id.k8s_pod.empty() || !id.k8s_namespace.empty()) {
-    out["kubernetes"] = {{"namespace", id.k8s_namespace}, {"pod", id.k8s_pod},
-                         {"container", id.k8s_container}, {"pod_uid", id.pod_uid},
-                         {"qos_class", id.qos_class}};
+    out["kubernetes"] = {{"namespace", Text(id.k8s_namespace)}, {"pod", Text(id.k8s_pod)},
+                         {"container", Text(id.k8s_container)}, {"pod_uid", Text(id.pod_uid)},
+                         {"qos_class", Text(id.qos_class)}};
   } else {
     out["kubernetes"] = nullptr;
   }
   out["started_at"] = Value(id.start_time_seconds);
   out["restart_count"] = Value(id.restart_count);
-  out["health_status"] = id.health_status.empty() ? json(nullptr) : json(id.health_status);
+  out["health_status"] = id.health_status.empty() ? json(nullptr) : Text(id.health_status);
 
   out["limits"] = {
       {"cpu_quota_us", Limit(c.cpu_limits.quota_us)},
@@ -123,8 +133,8 @@ json ContainersJson(const collector::Snapshot& current, const collector::Snapsho
   }
   const collector::HostFacts& host = current.host;
   out["host"] = {
-      {"hostname", host.hostname},
-      {"kernel", host.kernel_release},
+      {"hostname", Text(host.hostname)},
+      {"kernel", Text(host.kernel_release)},
       {"cgroup_mode", collector::CgroupModeName(host.cgroup_mode)},
       {"online_cpus", Value(host.online_cpus)},
       {"memory_total_bytes", Value(host.mem_total_bytes)},

@@ -39,6 +39,8 @@
 // limits are null when unlimited. Rates follow `docker stats` (collector/rates.h):
 // cpu_percent 100 = one core, memory_bytes = usage − inactive_file.
 // New fields may be added within v1; none are removed or change meaning.
+// Every string is valid UTF-8: ill-formed bytes from outside (a cgroup or
+// runtime name) are U+FFFD (collector/utf8_text.h).
 //
 // Pure functions; thread-safe.
 #ifndef BERTH_EXPORTER_API_JSON_H_

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "collector/derived.h"
+#include "collector/utf8_text.h"
 #include "exporter/prom_text.h"
 
 namespace berth::exporter {
@@ -467,9 +468,13 @@ class FamilySink : public SampleSink {
  private:
   prometheus::ClientMetric& New(std::initializer_list<ExtraLabel> labels) {
     prometheus::ClientMetric& metric = family_.metric.emplace_back();
-    for (const auto& [name, value] : base_) metric.label.push_back({name, value});
+    // TextSerializer writes values as given: made valid here, as
+    // AppendEscapedLabelValue does for the text writer.
+    for (const auto& [name, value] : base_) {
+      metric.label.push_back({name, collector::ValidUtf8(value)});
+    }
     for (const ExtraLabel& label : labels) {
-      metric.label.push_back({std::string(label.name), std::string(label.value)});
+      metric.label.push_back({std::string(label.name), collector::ValidUtf8(label.value)});
     }
     return metric;
   }

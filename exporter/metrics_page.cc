@@ -6,6 +6,7 @@
 
 #include <prometheus/text_serializer.h>
 
+#include "collector/utf8_text.h"
 #include "exporter/self_metrics.h"
 
 namespace berth::exporter {
@@ -15,7 +16,8 @@ void AppendSerialized(const std::vector<prometheus::MetricFamily>& families, std
   if (families.empty()) return;
   std::ostringstream stream;
   prometheus::TextSerializer().Serialize(stream, families);
-  out.append(stream.str());
+  // Label values from outside (an error source) reach here too: made valid.
+  collector::AppendValidUtf8(out, stream.str());
 }
 
 // One buffer of `pool` for the life of this object (a fresh one when the

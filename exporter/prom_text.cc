@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "collector/utf8_text.h"
+
 namespace berth::exporter {
 namespace {
 
@@ -21,13 +23,25 @@ void AppendUnsigned(std::string& out, uint64_t value) {
 
 void AppendEscapedLabelValue(std::string& out, std::string_view value) {
   size_t start = 0;
-  for (size_t i = 0; i < value.size(); ++i) {
+  size_t i = 0;
+  while (i < value.size()) {
     const char c = value[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      const collector::Utf8Step step = collector::FirstUtf8Step(value.substr(i));
+      if (!step.valid) {
+        out.append(value.data() + start, i - start);
+        out.append(collector::kReplacementCharacter);
+        start = i + step.length;
+      }
+      i += step.length;
+      continue;
+    }
+    ++i;
     if (c != '\\' && c != '"' && c != '\n') continue;
-    out.append(value.data() + start, i - start);
+    out.append(value.data() + start, i - 1 - start);
     out.push_back('\\');
     out.push_back(c == '\n' ? 'n' : c);
-    start = i + 1;
+    start = i;
   }
   out.append(value.data() + start, value.size() - start);
 }

@@ -1,7 +1,9 @@
 // Prometheus text exposition (format 0.0.4) primitives, byte-compatible with
 // prometheus-cpp 1.0's TextSerializer, so families written straight into a
 // buffer read exactly like the ones serialised through prometheus-cpp:
-//   - label values escape \ " and newline (as \\ \" \n);
+//   - label values escape \ " and newline (as \\ \" \n), and each ill-formed
+//     UTF-8 part becomes U+FFFD (collector/utf8_text.h), so a raw byte in a
+//     cgroup or interface name cannot make Prometheus refuse the page;
 //   - HELP text is written as given (no escaping, like TextSerializer);
 //   - sample values print like printf("%.16g") in the C locale, with "Nan",
 //     "+Inf" and "-Inf" for the special values; no timestamps.
@@ -19,7 +21,7 @@
 
 namespace berth::exporter {
 
-// Appends `value` with \, " and newline escaped.
+// Appends `value` with \, " and newline escaped and ill-formed UTF-8 replaced.
 void AppendEscapedLabelValue(std::string& out, std::string_view value);
 
 // Appends `name="<escaped value>"`.

@@ -7,6 +7,7 @@
 #include "cli/stats_output.h"
 #include "cli/stats_rows.h"
 #include "cli/tab_writer.h"
+#include "collector/utf8_text.h"
 
 namespace berth::cli {
 namespace {
@@ -185,6 +186,51 @@ TEST(GoTemplateTest, ExecutesFieldsEscapesAndJson) {
   EXPECT_EQ(t->Execute({{"Name", "a\"b"}, {"ID", "x"}}), "a\"b\t\"x\"\n");
   auto all = GoTemplate::Parse("{{json .}}", {"B", "A"}, &error);
   EXPECT_EQ(all->Execute({{"B", "2"}, {"A", "1"}}), "{\"A\":\"1\",\"B\":\"2\"}");
+}
+
+// A cgroup-derived name with a raw 0xFF, a truncated sequence and a
+// clear-screen escape; an image and a label with bad bytes too. Every format
+// renders (nothing throws: it aborted with an uncaught JSON exception),
+// every line is valid UTF-8, each bad part one U+FFFD; JSON keeps the ESC
+// escaped, plain and table output replace it.
+TEST(StatsOutputTest, HostileNamesRenderAsValidUtf8InEveryFormat) {
+  const std::string hostile = "evil\xFF\x1B[2J\xE2\x82";
+  TwoSamples s;
+  for (Snapshot* snap : {&s.prev, &s.cur}) {
+    snap->containers[0].identity.name = hostile;
+    snap->containers[0].identity.image = "img\xC0\xAF";
+    snap->containers[0].identity.labels["k\xFF"] = "v\xED\xA0\x80";
+  }
+  s.cur.stopped.push_back({});
+  s.cur.stopped.back().id = std::string(64, 'f');
+  s.cur.stopped.back().name = "gone\xF8";
+  const std::string kR = "\xEF\xBF\xBD";
+  for (const char* format : {"", "table", "json", "json-raw", "{{json .}}", "{{json .Name}}",
+                             "{{.Name}}\t{{.ID}}", "table {{.Name}}\\t{{.PIDs}}"}) {
+    std::string error;
+    auto out = StatsOutput::Make(format, false, &error);
+    ASSERT_TRUE(out) << error;
+    std::string text;
+    ASSERT_NO_THROW(text = out->Render(&s.prev, s.cur, true, {})) << format;
+    EXPECT_TRUE(collector::IsValidUtf8(text)) << format;
+    EXPECT_NE(text.find("evil" + kR), std::string::npos) << format << ": " << text;
+    EXPECT_NE(text.find("gone" + kR), std::string::npos) << format << ": " << text;
+    const bool json = std::string(format).find("json") != std::string::npos;
+    if (!json) EXPECT_EQ(text.find('\x1B'), std::string::npos) << format;
+  }
+  std::string error;
+  auto raw = StatsOutput::Make("json-raw", false, &error);
+  nlohmann::json j = nlohmann::json::parse(raw->Render(&s.prev, s.cur, false, {hostile}));
+  EXPECT_EQ(j["name"], "evil" + kR + "\x1B[2J" + kR);
+  EXPECT_EQ(j["image"], "img" + kR + kR);
+  EXPECT_EQ(j["labels"]["k" + kR], "v" + kR + kR + kR);
+  auto docker = StatsOutput::Make("json", false, &error);
+  j = nlohmann::json::parse(docker->Render(&s.prev, s.cur, false, {hostile}));
+  EXPECT_EQ(j["Name"], "evil" + kR + "\x1B[2J" + kR);
+  // The table stays aligned: the bad name takes as many columns as it shows.
+  auto table = StatsOutput::Make("table {{.Name}}\\t{{.PIDs}}", false, &error);
+  const std::string aligned = table->Render(&s.prev, s.cur, false, {});
+  EXPECT_NE(aligned.find("evil" + kR + kR + "[2J" + kR + "   1\n"), std::string::npos) << aligned;
 }
 
 TEST(TabWriterTest, PadsColumnsLikeGoTabwriter) {

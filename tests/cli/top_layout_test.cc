@@ -10,6 +10,7 @@
 #include "cli/top_detail.h"
 #include "cli/view_widgets.h"
 #include "collector/rates.h"
+#include "collector/utf8_text.h"
 #include "tests/cli/top_test_util.h"
 
 namespace berth::cli {
@@ -242,6 +243,46 @@ TEST(TopLayoutTest, RowColoursFollowAlerts) {
   EXPECT_EQ(by_name["cpu-hog"], Style::kWarn);                              // throttled
   EXPECT_EQ(by_name["shop-web-1"], Style::kNormal);
   EXPECT_EQ(by_name["idle"], Style::kNormal);
+}
+
+// A name, image and label from outside with raw bytes, escape sequences and
+// stray continuation bytes: every line the screen sends (TerminalText, as
+// TopScreen::Paint does) is valid UTF-8 without a control character and
+// exactly as wide as the screen, in the list and in the detail view.
+TEST(TopLayoutTest, HostileNamesCannotReachTheTerminalOrShiftColumns) {
+  const std::string hostile = "evil\xFF\x1B]2;pwned\x07\x1B[2J\x80\x80\xC2\x9B" "31m\xE2\x82";
+  Scene scene = MakeScene();
+  for (collector::Snapshot* s : {&scene.prev, &scene.cur}) {
+    s->containers[0].identity.name = hostile;
+    s->containers[0].identity.image = hostile + ":tag";
+    s->containers[0].identity.cgroup_path = "/user.slice/" + hostile;
+    s->containers[0].identity.labels["com.docker.compose.service"] = hostile;
+  }
+  scene.rows = BuildRows(scene.cur, collector::Rates(&scene.prev, scene.cur));
+  TopState state;
+  std::vector<TopRow> arranged = ArrangeRows(scene.rows, state.sort, state.descending, "",
+                                             false, {});
+  auto check = [](const std::vector<ScreenLine>& lines, size_t width, const char* view) {
+    bool seen = false;
+    for (const ScreenLine& l : lines) {
+      const std::string sent = collector::TerminalText(l.text);
+      EXPECT_TRUE(collector::IsTerminalSafe(sent)) << view;
+      EXPECT_EQ(DisplayWidth(sent), width) << view << ": " << sent;
+      seen = seen || sent.find("evil\xEF\xBF\xBD") != std::string::npos;
+    }
+    EXPECT_TRUE(seen) << view << ": the name is shown, its bad bytes as U+FFFD";
+  };
+  for (size_t width : {80u, 120u, 200u}) {
+    check(RenderListView(scene.host, arranged, state, width, 24), width, "list");
+  }
+  const TopRow* row = nullptr;
+  for (const TopRow& r : scene.rows) {
+    if (r.id == scene.cur.containers[0].identity.id) row = &r;
+  }
+  DetailInput input;
+  input.container = &scene.cur.containers[0];
+  input.row = row;
+  check(DetailLines(input, 100), 100, "detail");
 }
 
 TEST(TopLayoutTest, EmptyListAndTooSmall) {

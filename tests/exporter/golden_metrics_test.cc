@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "collector/sampler.h"
+#include "collector/utf8_text.h"
 #include "exporter/metrics_page.h"
 
 namespace berth::exporter {
@@ -104,10 +105,26 @@ TEST_P(GoldenMetricsTest, PromtoolCheckMetricsPasses) {
   EXPECT_EQ(unexpected, "");
 }
 
+// A cgroup named with a raw 0xFF and escape sequences, an interface named
+// "eth\xff0", a systemd-escaped name that unescapes to ill-formed UTF-8: the
+// page is valid UTF-8 (Prometheus refuses a target whose page is not), each
+// bad part one U+FFFD.
+TEST(GoldenMetricsTest, HostileNamesGiveValidUtf8) {
+  const std::string page = Page("hostile-names");
+  EXPECT_TRUE(collector::IsValidUtf8(page));
+  EXPECT_NE(page.find("name=\"evil\xEF\xBF\xBD\x1B]2;pwned\x07\x1B[2J\xC2\x9B" "31m\""),
+            std::string::npos);
+  EXPECT_NE(page.find("interface=\"eth\xEF\xBF\xBD" "0\""), std::string::npos);
+  // C0 | AF | ED A0 80 (a surrogate: three) | F4 90 80 80 (four) | E2 82 (cut short: one).
+  std::string bad = "name=\"bad";
+  for (int i = 0; i < 10; ++i) bad += "\xEF\xBF\xBD";
+  EXPECT_NE(page.find(bad + "\""), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Fixtures, GoldenMetricsTest,
                          ::testing::Values("v2-docker-systemd", "v2-docker-cgroupfs",
                                            "v2-kubernetes", "v2-podman", "v2-other-runtimes",
-                                           "v1-docker", "hybrid", "broken"),
+                                           "v1-docker", "hybrid", "broken", "hostile-names"),
                          [](const auto& info) {
                            std::string n = info.param;
                            for (char& c : n) {

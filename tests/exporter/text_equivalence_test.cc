@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <prometheus/text_serializer.h>
 
+#include "collector/utf8_text.h"
 #include "exporter/container_families.h"
 #include "exporter/prom_text.h"
 #include "tests/exporter/snapshot_builder.h"
@@ -113,12 +114,14 @@ TEST(ContainerFamiliesTextTest, ByteIdenticalToTextSerializer) {
   // Awkward identities: quotes, backslashes, newlines, Kubernetes labels,
   // missing figures, unlimited limits, unnamed devices, host networking.
   auto& odd = snapshot->containers[3];
-  odd.identity.name = "we\"ird\\name\nx";
+  // Ill-formed UTF-8 too: both paths write U+FFFD for it.
+  odd.identity.name = "we\"ird\\name\nx\xFF";
   odd.identity.image = "";
   odd.identity.k8s_namespace = "kube-system";
-  odd.identity.k8s_pod = "coredns-1";
   odd.identity.k8s_container = "coredns";
-  odd.identity.labels["com.docker.compose.service"] = "a\"b";
+  odd.identity.labels["com.docker.compose.service"] = "a\"b\xE2\x82";
+  odd.identity.k8s_pod = "coredns-1\xED\xA0\x80";
+  snapshot->containers[5].net_interfaces.at(0).name = "eth\xC0\xAF";
   odd.memory.limit_bytes = collector::kUnlimited;
   odd.cpu_limits.quota_us = collector::kUnlimited;
   odd.block_devices[0].name.clear();
@@ -144,6 +147,8 @@ TEST(ContainerFamiliesTextTest, ByteIdenticalToTextSerializer) {
     const std::string reference = Serialize(ContainerMetricFamilies(*snapshot, options));
     ASSERT_FALSE(direct.empty());
     EXPECT_EQ(direct, reference);
+    EXPECT_TRUE(collector::IsValidUtf8(direct));
+    EXPECT_NE(direct.find("interface=\"eth\xEF\xBF\xBD\xEF\xBF\xBD\""), std::string::npos);
   }
 }
 

@@ -98,13 +98,13 @@ def cgroup_paths():
         for root in roots:
             for d, _, _ in os.walk(root):
                 rel = os.path.relpath(d, root)
-                yield ("/" if rel == "." else "/" + rel).encode()
+                yield os.fsencode("/" if rel == "." else "/" + rel)  # any byte
 
 def log_names():
     for d in fixture_dirs("var/log"):
         for root, dirs, names in os.walk(d):
             for name in dirs + names:
-                yield name.encode()
+                yield os.fsencode(name)
 
 def lits(*paths):
     for p in paths:
