@@ -4,6 +4,9 @@
 #include <cctype>
 #include <map>
 #include <tuple>
+#include <type_traits>
+
+#include "collector/derived.h"
 
 namespace berth::cli {
 
@@ -75,10 +78,16 @@ bool Before(const TopRow& a, const TopRow& b, Column column, bool descending) {
   return std::tie(a.name, a.id) < std::tie(b.name, b.id);
 }
 
+// Counts saturate at 2^64−1 rather than wrap (a wrapped sum would show a
+// small figure for a huge one).
 template <typename T>
 void AddTo(std::optional<T>& total, const std::optional<T>& v) {
   if (!v) return;
-  total = total.value_or(T{}) + *v;
+  if constexpr (std::is_same_v<T, uint64_t>) {
+    total = collector::SaturatingAdd(total.value_or(0), *v);
+  } else {
+    total = total.value_or(T{}) + *v;
+  }
 }
 
 TopRow SumGroup(const std::string& key, const std::vector<const TopRow*>& members) {
