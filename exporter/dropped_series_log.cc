@@ -13,10 +13,11 @@ void DroppedSeriesLog::Note(const collector::Snapshot& snapshot,
     const collector::ContainerIdentity& identity = snapshot.containers[d.container].identity;
     auto key = std::make_pair(identity.id, d.family);
     if (!logged_.count(key)) {
-      spdlog::warn("container {} ({}): {} has {} series, over the cap of {} per container; "
-                   "the last {} are left out (berth_series_dropped)",
-                   identity.name.empty() ? identity.id : identity.name, identity.cgroup_path,
-                   d.family, d.emitted, kMaxSeriesPerContainerFamily, d.dropped);
+      spdlog::warn(
+          "container {} ({}): {} has {} series, over the cap of {} per container; "
+          "the last {} are left out (berth_series_dropped)",
+          identity.name.empty() ? identity.id : identity.name, identity.cgroup_path, d.family,
+          d.emitted, kMaxSeriesPerContainerFamily, d.dropped);
     }
     now.insert(std::move(key));
   }

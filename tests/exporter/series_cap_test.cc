@@ -3,15 +3,15 @@
 // per family, the first in snapshot order; what was left out is reported on
 // the page (berth_series_dropped{family}) and logged once per container and
 // family.
-#include <spdlog/sinks/ringbuffer_sink.h>
-#include <spdlog/spdlog.h>
-
+#include <cstdio>
 #include <map>
 #include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <prometheus/text_serializer.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "collector/sampler.h"
 #include "exporter/container_families.h"
@@ -81,8 +81,8 @@ TEST(SeriesCapTest, KeepsTheFirstSeriesOfEachFamilyAndReportsTheRest) {
   const std::string other_id = "id=\"" + snapshot->containers[1].identity.cgroup_path + "\"";
   std::string page;
   std::vector<DroppedSeries> dropped;
-  AppendContainerFamilies(*snapshot, {}, ContainerLabelTexts(*snapshot, {}), page, {},
-                          256 * 1024, &dropped);
+  AppendContainerFamilies(*snapshot, {}, ContainerLabelTexts(*snapshot, {}), page, {}, 256 * 1024,
+                          &dropped);
 
   EXPECT_EQ(CountSamples(page, "container_fs_reads_bytes_total", crowded_id), kCap);
   EXPECT_EQ(CountSamples(page, "container_blkio_device_usage_total", crowded_id), kCap);
@@ -109,9 +109,9 @@ TEST(SeriesCapTest, KeepsTheFirstSeriesOfEachFamilyAndReportsTheRest) {
       {"container_fs_writes_total", 1500 - kCap},
       {"container_blkio_device_usage_total", 3000 - kCap},  // Read and Write per device
   };
-  for (const char* net : {"receive_bytes", "receive_packets", "receive_errors",
-                          "receive_packets_dropped", "transmit_bytes", "transmit_packets",
-                          "transmit_errors", "transmit_packets_dropped"}) {
+  for (const char* net :
+       {"receive_bytes", "receive_packets", "receive_errors", "receive_packets_dropped",
+        "transmit_bytes", "transmit_packets", "transmit_errors", "transmit_packets_dropped"}) {
     want[std::string("container_network_") + net + "_total"] = 3000 - kCap;  // lo is not a series
   }
   EXPECT_EQ(by_family, want);
@@ -207,8 +207,7 @@ TEST(SeriesCapTest, HugeIoStatGivesABoundedPage) {
   const auto on_page = DroppedOnPage(page);
   EXPECT_EQ(on_page.at("container_fs_reads_bytes_total"), std::to_string(kDevices - kCap));
   EXPECT_EQ(on_page.at("container_fs_writes_total"), std::to_string(kDevices - kCap));
-  EXPECT_EQ(on_page.at("container_blkio_device_usage_total"),
-            std::to_string(2 * kDevices - kCap));
+  EXPECT_EQ(on_page.at("container_blkio_device_usage_total"), std::to_string(2 * kDevices - kCap));
   // 5 io families x 1024 series of ~200 bytes, plus the fixture's other containers
   // (18.5 MB without the cap).
   std::printf("[ figure ] /metrics with a %d-device io.stat: %zu bytes\n", kDevices, page.size());
