@@ -2,15 +2,17 @@
 # Hostile input against the release binary (issue 12, "Why"), on a private
 # copy of the v2-docker-systemd fixture tree (--path.rootfs), no Docker needed:
 #   1. a FIFO where memory.stat should be: `berth stats` returns at once with
-#      a clear message; `berth serve` answers every /metrics and /healthz and
-#      stops within 2 s of SIGTERM after them;
+#      a clear message and memory `--` (no working set passed off as usage);
+#      `berth serve` answers every /metrics and /healthz and stops within 2 s
+#      of SIGTERM after them;
 #   2. io.stat a symlink to /dev/zero: refused at once, peak RSS small;
 #   3. a 100 MB memory.stat: refused, serve's RSS (and peak) stays small;
 #   4. a garbage memory.max and one that cannot be read (a directory): the
 #      limit is unknown (`--`, null, no series), never the host's MemTotal;
 #   5. --interval=nan / inf / -1: refused with one clear line, at once;
-#   6. 2,000 idle connections opened in one burst: /healthz and /metrics still
-#      answer within 1 s; ten pipelined requests get ten answers, in order;
+#   6. 100 keep-alive pollers and 2,000 idle connections opened in one burst:
+#      /healthz and /metrics still answer within 1 s; ten pipelined requests
+#      get ten answers, in order;
 #   7. SIGTERM ends serve within 2 s while a scrape is stuck on a runtime
 #      socket that never answers (--docker.timeout 60s).
 # Env: BERTH_BIN. Exit 0 pass, 77 skip, else fail. Stops what it started.
@@ -105,6 +107,9 @@ echo "1. FIFO memory.stat: berth stats ${STATS_MS} ms, exit $STATS_RC"
 grep -q "memory.stat: read failed: not a regular file" "$WORK/stats.err" ||
   { cat "$WORK/stats.err"; fail "no clear message about the FIFO"; }
 grep -q "^3f4e8a1b2c7d" "$WORK/stats.out" || { cat "$WORK/stats.out"; fail "the container with the FIFO is not listed"; }
+# Without memory.stat (inactive_file) memory is unknown, never usage passed off as it.
+awk '$1 == "3f4e8a1b2c7d" && $4 == "--" && $5 == "--" {found = 1} END {exit !found}' "$WORK/stats.out" ||
+  { cat "$WORK/stats.out"; fail "FIFO memory.stat: MEM USAGE / MEM % not shown as --"; }
 start_serve
 for i in 1 2 3 4 5 6 7 8; do
   curl -fsS --max-time 2 -o "$WORK/metrics.txt" "http://127.0.0.1:$PORT/metrics" || fail "FIFO: scrape $i did not answer within 2 s"
@@ -112,6 +117,8 @@ done
 curl -fsS --max-time 1 -o /dev/null "http://127.0.0.1:$PORT/healthz" || fail "FIFO: /healthz stopped answering after 8 scrapes"
 grep -q '^container_cpu_usage_seconds_total{id="/system.slice/docker-3f4e8a1b2c7d' "$WORK/metrics.txt" ||
   fail "FIFO: the container's other series are gone"
+! grep -q '^container_memory_working_set_bytes{id="/system.slice/docker-3f4e8a1b2c7d' "$WORK/metrics.txt" ||
+  fail "FIFO: a working set without memory.stat (usage passed off as it)"
 term_within_2s "1. FIFO memory.stat, after 8 scrapes"
 rm "$A/memory.stat" && cp "$WORK/memory.stat.orig" "$A/memory.stat"
 
@@ -199,6 +206,12 @@ port = int(sys.argv[1])
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 8192), hard))
 held = []
+for _ in range(100):  # honest keep-alive pollers: one request each, then idle
+    s = socket.create_connection(("127.0.0.1", port), timeout=2)
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+    reply = b""
+    while b"ok\n" not in reply: reply += s.recv(4096)
+    held.append(s)
 for _ in range(2000):  # one burst: non-blocking connects, no waiting in between
     s = socket.socket(); s.setblocking(False)
     s.connect_ex(("127.0.0.1", port)); held.append(s)
@@ -213,7 +226,7 @@ bad = 0
 for path in ("/healthz", "/metrics", "/healthz"):
     try:
         status, ms = get(path)
-        print(f"6. {path} with 2,000 idle connections open: {status.decode()} in {ms:.1f} ms")
+        print(f"6. {path} with 2,000 idle + 100 keep-alive connections open: {status.decode()} in {ms:.1f} ms")
         bad |= status != b"200"
     except OSError as e:
         print(f"6. {path} with 2,000 idle connections open: {e}"); bad = 1
