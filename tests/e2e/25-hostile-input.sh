@@ -24,7 +24,7 @@ done
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d /tmp/berth-e2e-hostile.XXXXXX)
-BERTH_PID= HUNG_PID=
+BERTH_PID='' HUNG_PID=''
 # shellcheck source=lib/stop_pid.sh
 source "$HERE/lib/stop_pid.sh"
 cleanup() {
@@ -69,11 +69,11 @@ PY
 )
 }
 
-# Starts berth serve on the tree (extra flags in "$@"); sets PORT, BERTH_PID.
+# Starts berth serve on the tree; sets PORT, BERTH_PID.
 start_serve() {
   PORT=$(free_port)
   "$BERTH_BIN" serve --path.rootfs "$ROOT" --docker.socket "" --web.listen-address "127.0.0.1:$PORT" \
-    "$@" >"$WORK/berth.log" 2>&1 &
+    >"$WORK/berth.log" 2>&1 &
   BERTH_PID=$!
   for _ in $(seq 1 100); do
     curl -fsS --max-time 1 -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && return 0
