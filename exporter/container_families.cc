@@ -483,6 +483,29 @@ class FamilySink : public SampleSink {
   const LabelPairs& base_;
 };
 
+// Passes the first kMaxSeriesPerContainerFamily samples on to `inner` and
+// counts the rest; Start() before each container and family.
+class CappedSink : public SampleSink {
+ public:
+  explicit CappedSink(SampleSink& inner) : inner_(inner) {}
+  void Start() { emitted_ = 0; }
+  void Add(std::initializer_list<ExtraLabel> labels, double value) override {
+    if (++emitted_ <= kMaxSeriesPerContainerFamily) inner_.Add(labels, value);
+  }
+  void Add(std::initializer_list<ExtraLabel> labels, uint64_t value) override {
+    if (++emitted_ <= kMaxSeriesPerContainerFamily) inner_.Add(labels, value);
+  }
+  // Appends to `out` (when given) what this container and family lost.
+  void Finish(size_t container, std::string_view family, std::vector<DroppedSeries>* out) const {
+    if (out == nullptr || emitted_ <= kMaxSeriesPerContainerFamily) return;
+    out->push_back({container, family, emitted_, emitted_ - kMaxSeriesPerContainerFamily});
+  }
+
+ private:
+  SampleSink& inner_;
+  uint64_t emitted_ = 0;
+};
+
 bool Enabled(const ContainerFamily& family, const FamilyOptions& options) {
   return family.group == Group::kAlways || !Contains(options.disabled, family.group);
 }
@@ -537,7 +560,8 @@ void AppendContainerFamilies(const Snapshot& snapshot, const FamilyOptions& opti
 
 void AppendContainerFamilies(const Snapshot& snapshot, const FamilyOptions& options,
                              std::span<const std::string> base_labels, std::string& out,
-                             const PieceFlush& flush, size_t piece_bytes) {
+                             const PieceFlush& flush, size_t piece_bytes,
+                             std::vector<DroppedSeries>* dropped) {
   if (flush) {
     out.reserve(out.size() + piece_bytes + 16 * 1024);  // a piece + one container's samples
   } else {
@@ -547,7 +571,8 @@ void AppendContainerFamilies(const Snapshot& snapshot, const FamilyOptions& opti
     for (const std::string& labels : base_labels) estimate += (labels.size() + 70) * 55;
     out.reserve(out.size() + estimate);
   }
-  TextSink sink(out);
+  TextSink text(out);
+  CappedSink sink(text);
   for (const ContainerFamily& family : kFamilies) {
     if (!Enabled(family, options)) continue;
     size_t header_at = out.size();
@@ -555,8 +580,10 @@ void AppendContainerFamilies(const Snapshot& snapshot, const FamilyOptions& opti
     size_t samples_at = out.size();
     bool handed_over = false;  // part of this family went to `flush`: it has samples
     for (size_t i = 0; i < snapshot.containers.size(); ++i) {
-      sink.Begin(family.name, base_labels[i]);
+      text.Begin(family.name, base_labels[i]);
+      sink.Start();
       family.emit(snapshot.containers[i], snapshot, sink);
+      sink.Finish(i, family.name, dropped);
       if (flush && out.size() >= piece_bytes && (handed_over || out.size() > samples_at)) {
         flush(out);
         out.clear();
@@ -583,7 +610,8 @@ std::vector<prometheus::MetricFamily> ContainerMetricFamilies(const Snapshot& sn
     built.help = std::string(family.help);
     built.type = family.type;
     for (size_t i = 0; i < snapshot.containers.size(); ++i) {
-      FamilySink sink(built, labels[i]);
+      FamilySink model(built, labels[i]);
+      CappedSink sink(model);
       family.emit(snapshot.containers[i], snapshot, sink);
     }
     if (!built.metric.empty()) families.push_back(std::move(built));

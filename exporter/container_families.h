@@ -10,6 +10,12 @@
 // container for Kubernetes containers; plus container_label_<key> for each
 // --collector.label-allowlist key the container carries. Absent figures emit
 // no sample; a family with no sample at all is left out entirely.
+// Series cap: one container gets at most kMaxSeriesPerContainerFamily series
+// of one family (a container can list any number of devices in io.stat or of
+// interfaces in its network namespace); the first ones in the snapshot's
+// order are kept (devices by major:minor, interfaces by name), the rest are
+// dropped and reported through `dropped` (MetricsPage turns them into
+// berth_series_dropped{family}). Both renderers apply the same cap.
 // berth's own container families (no cAdvisor equivalent): berth_container_info
 // {runtime} 1, berth_container_restarts (restart count, where the runtime
 // gives one) and berth_container_health_status{status} 1 (only for containers
@@ -62,6 +68,20 @@ struct ContainerFamily {
 // Every container family, in exposition order.
 std::span<const ContainerFamily> ContainerFamilies();
 
+// Series of one family one container may have on a page. Far above any real
+// host (a container's series of one family are one per device it did IO on,
+// or per network interface, or two per device for blkio), far below what a
+// hostile io.stat can list (100k devices made a 124 MB page).
+inline constexpr uint64_t kMaxSeriesPerContainerFamily = 1024;
+
+// Series of one family left out for one container by the cap.
+struct DroppedSeries {
+  size_t container;         // index into snapshot.containers
+  std::string_view family;  // ContainerFamily::name (static storage)
+  uint64_t emitted;         // series the family had for the container
+  uint64_t dropped;         // of them, left out (emitted - the cap)
+};
+
 struct FamilyOptions {
   // Runtime label keys exported as container_label_<sanitised key>.
   std::vector<std::string> label_allowlist;
@@ -91,10 +111,12 @@ std::vector<std::string> ContainerLabelTexts(const collector::Snapshot& snapshot
                                              const FamilyOptions& options);
 
 // The same with the label texts made once by the caller (a page rendered
-// more than once).
+// more than once). With `dropped`, what the series cap left out is appended
+// to it (family by family, containers in snapshot order).
 void AppendContainerFamilies(const collector::Snapshot& snapshot, const FamilyOptions& options,
                              std::span<const std::string> base_labels, std::string& out,
-                             const PieceFlush& flush = {}, size_t piece_bytes = 256 * 1024);
+                             const PieceFlush& flush = {}, size_t piece_bytes = 256 * 1024,
+                             std::vector<DroppedSeries>* dropped = nullptr);
 
 // The same families as prometheus-cpp objects.
 std::vector<prometheus::MetricFamily> ContainerMetricFamilies(const collector::Snapshot& snapshot,

@@ -67,6 +67,7 @@ HttpReply HttpHandlers::Metrics() {
   HttpReply reply{200, kMetricsContentType, ""};
   reply.page = std::make_shared<const MetricsPage>(result.current, result.error_totals, families_,
                                                    page_buffers_);
+  dropped_log_.Note(*result.current, reply.page->dropped());
   return reply;
 }
 

@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "exporter/container_families.h"
+#include "exporter/dropped_series_log.h"
 #include "exporter/metrics_page.h"
 #include "exporter/snapshot_source.h"
 
@@ -57,6 +58,8 @@ class HttpHandlers {
   const std::string telemetry_path_;
   // The /metrics pages' render buffers, kept between scrapes.
   const std::shared_ptr<PieceBufferPool> page_buffers_ = std::make_shared<PieceBufferPool>();
+  // What the series cap left out, logged once per container and family.
+  DroppedSeriesLog dropped_log_;
 };
 
 }  // namespace berth::exporter

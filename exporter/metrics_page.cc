@@ -61,19 +61,21 @@ MetricsPage::MetricsPage(collector::SnapshotPtr snapshot,
     : snapshot_(std::move(snapshot)),
       options_(std::move(options)),
       buffers_(buffers ? std::move(buffers) : std::make_shared<PieceBufferPool>()) {
-  AppendSerialized(BerthFamilies(*snapshot_, error_totals), head_);
+  labels_ = ContainerLabelTexts(*snapshot_, options_);
+  size_t containers = 0;
+  PieceBuffer piece_buffer(*buffers_);
+  std::string& buffer = piece_buffer.get();
+  // The counting pass also learns what the series cap drops, which the head reports.
+  AppendContainerFamilies(
+      *snapshot_, options_, labels_, buffer,
+      [&](std::string& piece) { containers += piece.size(); }, kPieceBytes, &dropped_);
+  AppendSerialized(BerthFamilies(*snapshot_, error_totals, dropped_), head_);
   if (!Contains(options_.disabled, Group::kMachine)) {
     AppendSerialized(MachineFamilies(snapshot_->host), tail_);
   }
   if (!Contains(options_.disabled, Group::kProcess)) {
     AppendSerialized(ProcessCollector().Collect(), tail_);
   }
-  labels_ = ContainerLabelTexts(*snapshot_, options_);
-  size_t containers = 0;
-  PieceBuffer piece_buffer(*buffers_);
-  std::string& buffer = piece_buffer.get();
-  AppendContainerFamilies(*snapshot_, options_, labels_, buffer,
-                          [&](std::string& piece) { containers += piece.size(); }, kPieceBytes);
   size_ = head_.size() + containers + buffer.size() + tail_.size();
 }
 

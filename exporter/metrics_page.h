@@ -64,6 +64,8 @@ class MetricsPage {
   bool Write(const Writer& write) const;
   // The whole page as one string (tests, small pages).
   std::string Text() const;
+  // What the per-container series cap left out of this page.
+  const std::vector<DroppedSeries>& dropped() const { return dropped_; }
 
  private:
   collector::SnapshotPtr snapshot_;
@@ -72,6 +74,7 @@ class MetricsPage {
   std::string head_;  // berth_* families
   std::string tail_;  // machine_* and process_* families
   std::vector<std::string> labels_;  // each container's label text, made once
+  std::vector<DroppedSeries> dropped_;
   size_t size_ = 0;
 };
 

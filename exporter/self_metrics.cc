@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
 #include <string>
 
 #include "collector/build_info.h"
@@ -60,7 +61,8 @@ std::optional<double> CountOpenFds() {
 }  // namespace
 
 std::vector<MetricFamily> BerthFamilies(const collector::Snapshot& snapshot,
-                                        const collector::ErrorCounts& error_totals) {
+                                        const collector::ErrorCounts& error_totals,
+                                        std::span<const DroppedSeries> dropped) {
   std::vector<MetricFamily> families;
   MetricFamily build = Family("berth_build_info",
                               "A metric with a constant '1' value labeled by version and "
@@ -88,6 +90,20 @@ std::vector<MetricFamily> BerthFamilies(const collector::Snapshot& snapshot,
       Family("berth_containers", "Containers seen in the last collection.", MetricType::Gauge);
   AddGauge(containers, static_cast<double>(snapshot.containers.size()));
   families.push_back(std::move(containers));
+
+  std::map<std::string_view, uint64_t> dropped_by_family;
+  for (const DroppedSeries& d : dropped) dropped_by_family[d.family] += d.dropped;
+  if (!dropped_by_family.empty()) {
+    static_assert(kMaxSeriesPerContainerFamily == 1024, "the help text names the cap");
+    MetricFamily capped = Family("berth_series_dropped",
+                                 "Series of a container family left out of this page because a "
+                                 "container had more than 1024 of them, summed over containers.",
+                                 MetricType::Gauge);
+    for (const auto& [family, count] : dropped_by_family) {
+      AddGauge(capped, static_cast<double>(count), {{"family", std::string(family)}});
+    }
+    families.push_back(std::move(capped));
+  }
   return families;
 }
 

@@ -148,5 +148,24 @@ TEST(TopOrderTest, ArrangeGroupsSumsAndNestsMembers) {
   EXPECT_DOUBLE_EQ(*filtered[0].cpu_percent, 30.0);
 }
 
+TEST(TopOrderTest, GroupCountsSaturateInsteadOfWrapping) {
+  std::vector<TopRow> rows = {RowNamed("a", 1.0, "g"), RowNamed("b", 1.0, "g"),
+                              RowNamed("c", 1.0, "g")};
+  const uint64_t kMax = UINT64_MAX;
+  rows[0].mem_bytes = kMax - 5;
+  rows[1].mem_bytes = 10;  // a plain + wraps to 4
+  rows[2].mem_bytes = 1;
+  rows[0].pids = kMax;
+  rows[1].pids = kMax;
+  rows[0].oom_kills = kMax - 1;
+  rows[1].oom_kills = 1;  // exactly 2^64−1: fits
+  auto out = ArrangeRows(rows, Column::kMem, true, "", true, {});
+  ASSERT_FALSE(out.empty());
+  ASSERT_TRUE(out[0].is_group);
+  EXPECT_EQ(out[0].mem_bytes, kMax);
+  EXPECT_EQ(out[0].pids, kMax);
+  EXPECT_EQ(out[0].oom_kills, kMax);
+}
+
 }  // namespace
 }  // namespace berth::cli
