@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/common_options.h"
+#include "cli/no_container_hint.h"
 #include "cli/stats_output.h"
 
 namespace berth::cli {
@@ -78,10 +79,28 @@ int RunStats(const StatsOptions& options) {
   }
   if (redraw) std::fputs("\033[2J\033[?25l", stdout);
   int rc = 0;
+  using Clock = std::chrono::steady_clock;
+  std::string hint;
+  Clock::time_point hint_time;
+  bool hinted = false;  // written to stderr already
   while (!g_stop) {
     if (!SleepUnlessStopped(options.interval_seconds)) break;
     collector::SnapshotPtr cur = sampler->Collect();
     std::string frame = formatter->Render(prev.get(), *cur, options.all, options.containers);
+    // Nothing to show: say why (the runtimes' sockets, the cgroups seen). A
+    // redrawn screen carries the line under the table, refreshed every 10 s;
+    // otherwise it goes to stderr once, so stdout stays what docker prints.
+    const bool nothing = options.containers.empty() && cur->containers.empty() &&
+                         (!options.all || cur->stopped.empty());
+    if (!nothing) {
+      hint.clear();
+    } else if (hint.empty() || (redraw && Clock::now() - hint_time > std::chrono::seconds(10))) {
+      hint = DescribeNoContainers(options.common, sampler->rootfs());
+      hint_time = Clock::now();
+      if (!redraw && !hinted) std::fprintf(stderr, "berth stats: %s\n", hint.c_str());
+      hinted = true;
+    }
+    if (redraw && nothing) frame += hint + "\n";
     if (redraw) {
       std::string screen = "\033[H";
       size_t start = 0;
