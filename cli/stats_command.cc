@@ -69,13 +69,21 @@ int RunStats(const StatsOptions& options) {
   if (prev->containers.empty() && prev->host.cgroup_mode == collector::CgroupMode::kUnknown) {
     Fail("no cgroup hierarchy found under --path.rootfs=" + options.common.rootfs);
   }
-  // Named containers must exist now (docker: "No such container").
+  // Named containers must exist now: docker's message for each that does
+  // not, one a line, exit 1.
+  std::string missing;
   for (const auto& wanted : options.containers) {
     if (prev->Find(wanted) == nullptr) {
       bool stopped = false;
       for (const auto& s : prev->stopped) stopped |= s.id.starts_with(wanted) || s.name == wanted;
-      if (!stopped || !options.all) Fail("no such container: " + wanted);
+      if (!stopped || !options.all) {
+        missing += "Error response from daemon: No such container: " + wanted + "\n";
+      }
     }
+  }
+  if (!missing.empty()) {
+    std::fputs(missing.c_str(), stderr);
+    throw CLI::RuntimeError(1);
   }
   if (redraw) std::fputs("\033[2J\033[?25l", stdout);
   int rc = 0;

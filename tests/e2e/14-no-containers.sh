@@ -9,6 +9,8 @@
 #     whose cgroup count is the number of rows --all-cgroups prints
 #   - streaming into a pipe: successive plain tables (no escape codes), the
 #     line on stderr once
+#   - unknown names: docker's "Error response from daemon: No such container:
+#     NAME" for each, exit 1, nothing on stdout
 #   - top in a real terminal (tmux) shows the same line in its empty list
 # Env: BERTH_BIN. Exit 0 pass, 77 skip, else fail. Stops what it started.
 set -uo pipefail
@@ -70,7 +72,16 @@ if grep -q $'\033' "$WORK/stream"; then fail "streaming into a pipe wrote escape
 [ "$(cat "$WORK/stream.err")" = "berth stats: $want" ] || fail "streaming stderr: $(cat "$WORK/stream.err")"
 ok "streaming into a pipe: $headers plain tables, the line once on stderr"
 
-# 3. top in a real terminal.
+# 3. Unknown names: docker's message for each, one a line, exit 1.
+"$BERTH_BIN" stats --no-stream "${FLAGS[@]}" nope other >"$WORK/out" 2>"$WORK/err"
+rc=$?
+[ "$rc" = 1 ] || fail "unknown names: exit $rc, want 1"
+[ "$(cat "$WORK/err")" = "$(printf 'Error response from daemon: No such container: nope\nError response from daemon: No such container: other')" ] ||
+  fail "unknown names: stderr $(cat "$WORK/err")"
+[ ! -s "$WORK/out" ] || fail "unknown names: stdout $(cat "$WORK/out")"
+ok "unknown names: docker's message for each, exit 1"
+
+# 4. top in a real terminal.
 if ! command -v tmux >/dev/null; then echo "SKIP part: tmux not installed"; exit 0; fi
 printf -v flags ' %q' "${FLAGS[@]}"
 tm new-session -d -s top -x 120 -y 30 "TERM=xterm $BERTH_BIN top --no-color --interval 1$flags; sleep 600" || fail "tmux"
