@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/common_options.h"
+#include "cli/no_container_hint.h"
 #include "cli/stats_output.h"
 
 namespace berth::cli {
@@ -68,20 +69,46 @@ int RunStats(const StatsOptions& options) {
   if (prev->containers.empty() && prev->host.cgroup_mode == collector::CgroupMode::kUnknown) {
     Fail("no cgroup hierarchy found under --path.rootfs=" + options.common.rootfs);
   }
-  // Named containers must exist now (docker: "No such container").
+  // Named containers must exist now: docker's message for each that does
+  // not, one a line, exit 1.
+  std::string missing;
   for (const auto& wanted : options.containers) {
     if (prev->Find(wanted) == nullptr) {
       bool stopped = false;
       for (const auto& s : prev->stopped) stopped |= s.id.starts_with(wanted) || s.name == wanted;
-      if (!stopped || !options.all) Fail("no such container: " + wanted);
+      if (!stopped || !options.all) {
+        missing += "Error response from daemon: No such container: " + wanted + "\n";
+      }
     }
+  }
+  if (!missing.empty()) {
+    std::fputs(missing.c_str(), stderr);
+    throw CLI::RuntimeError(1);
   }
   if (redraw) std::fputs("\033[2J\033[?25l", stdout);
   int rc = 0;
+  using Clock = std::chrono::steady_clock;
+  std::string hint;
+  Clock::time_point hint_time;
+  bool hinted = false;  // written to stderr already
   while (!g_stop) {
     if (!SleepUnlessStopped(options.interval_seconds)) break;
     collector::SnapshotPtr cur = sampler->Collect();
     std::string frame = formatter->Render(prev.get(), *cur, options.all, options.containers);
+    // Nothing to show: say why (the runtimes' sockets, the cgroups seen). A
+    // redrawn screen carries the line under the table, refreshed every 10 s;
+    // otherwise it goes to stderr once, so stdout stays what docker prints.
+    const bool nothing = options.containers.empty() && cur->containers.empty() &&
+                         (!options.all || cur->stopped.empty());
+    if (!nothing) {
+      hint.clear();
+    } else if (hint.empty() || (redraw && Clock::now() - hint_time > std::chrono::seconds(10))) {
+      hint = DescribeNoContainers(options.common, sampler->rootfs());
+      hint_time = Clock::now();
+      if (!redraw && !hinted) std::fprintf(stderr, "berth stats: %s\n", hint.c_str());
+      hinted = true;
+    }
+    if (redraw && nothing) frame += hint + "\n";
     if (redraw) {
       std::string screen = "\033[H";
       size_t start = 0;

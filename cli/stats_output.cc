@@ -34,9 +34,9 @@ std::string StatsOutput::Render(const collector::Snapshot* prev, const collector
   if (raw_json_) return RawStatsJsonLines(prev, cur, all, containers);
   std::vector<std::string> lines;
   if (template_.is_table()) lines.push_back(template_.Execute(DockerStatsHeaders()));
-  for (const auto& row : BuildStatsRows(prev, cur, all)) {
-    if (!RowSelected(row, containers)) continue;
-    lines.push_back(template_.Execute(DockerStatsFields(row, no_trunc_)));
+  const std::vector<StatsRow> rows = BuildStatsRows(prev, cur, all);
+  for (const ShownRow& shown : ArrangeStatsRows(rows, containers)) {
+    lines.push_back(template_.Execute(DockerStatsFields(*shown.row, no_trunc_, shown.container)));
   }
   if (template_.is_table()) return AlignColumns(lines);
   std::string out;

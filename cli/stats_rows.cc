@@ -25,6 +25,7 @@ std::vector<StatsRow> BuildStatsRows(const collector::Snapshot* prev,
     row.block_read_bytes = collector::BlockReadBytes(c);
     row.block_write_bytes = collector::BlockWriteBytes(c);
     row.pids = c.pids_current;
+    row.start_time_seconds = c.identity.start_time_seconds;
     rows.push_back(std::move(row));
   }
   if (include_stopped) {
@@ -33,11 +34,19 @@ std::vector<StatsRow> BuildStatsRows(const collector::Snapshot* prev,
       row.id = s.id;
       row.name = s.name.empty() ? collector::ShortId(s.id) : s.name;
       row.running = false;
+      row.start_time_seconds = s.start_time_seconds;
       rows.push_back(std::move(row));
     }
   }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const StatsRow& a, const StatsRow& b) { return a.name < b.name; });
+  std::stable_sort(rows.begin(), rows.end(), [](const StatsRow& a, const StatsRow& b) {
+    if (a.start_time_seconds.has_value() != b.start_time_seconds.has_value()) {
+      return a.start_time_seconds.has_value();
+    }
+    if (a.start_time_seconds && *a.start_time_seconds != *b.start_time_seconds) {
+      return *a.start_time_seconds > *b.start_time_seconds;
+    }
+    return a.name < b.name;
+  });
   return rows;
 }
 
@@ -51,6 +60,27 @@ bool NameOrIdSelected(const std::string& name, const std::string& id,
   });
 }
 
+std::vector<ShownRow> ArrangeStatsRows(const std::vector<StatsRow>& rows,
+                                       const std::vector<std::string>& wanted) {
+  std::vector<ShownRow> shown;
+  if (wanted.empty()) {
+    for (const StatsRow& row : rows) shown.push_back({&row, collector::ShortId(row.id)});
+    return shown;
+  }
+  std::vector<std::string> seen;  // docker collects each distinct name once
+  for (const std::string& name : wanted) {
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+    seen.push_back(name);
+    for (const StatsRow& row : rows) {
+      if (NameOrIdSelected(row.name, row.id, {name})) {
+        shown.push_back({&row, name});
+        break;
+      }
+    }
+  }
+  return shown;
+}
+
 namespace {
 
 std::string PairOrDash(const std::optional<uint64_t>& a, const std::optional<uint64_t>& b,
@@ -61,10 +91,11 @@ std::string PairOrDash(const std::optional<uint64_t>& a, const std::optional<uin
 
 }  // namespace
 
-TemplateFields DockerStatsFields(const StatsRow& row, bool no_trunc) {
+TemplateFields DockerStatsFields(const StatsRow& row, bool no_trunc,
+                                 const std::string& container) {
   TemplateFields f;
   std::string id = no_trunc ? row.id : collector::ShortId(row.id);
-  f["Container"] = id;
+  f["Container"] = container;
   f["ID"] = id;
   f["Name"] = row.name;
   if (!row.running) {

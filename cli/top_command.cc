@@ -17,6 +17,7 @@
 #include <string>
 
 #include "cli/common_options.h"
+#include "cli/no_container_hint.h"
 #include "cli/top_detail.h"
 #include "cli/top_history.h"
 #include "cli/top_layout.h"
@@ -128,6 +129,14 @@ class TopApp {
     frame_.host = BuildHostSummary(frame_.prev.get(), *frame_.cur);
     frame_.ids.clear();
     for (const auto& c : frame_.cur->containers) frame_.ids.insert(c.identity.id);
+    // An empty list says why (sockets tried, cgroups seen); the probe is
+    // repeated every 10 s while the list stays empty.
+    if (!frame_.cur->containers.empty()) {
+      state_.empty_hint.clear();
+    } else if (state_.empty_hint.empty() || Clock::now() - hint_time_ > std::chrono::seconds(10)) {
+      state_.empty_hint = DescribeNoContainers(options_.common, sampler_->rootfs());
+      hint_time_ = Clock::now();
+    }
     history_.Add(frame_.rows);
     if (state_.view == View::kDetail) ReadProcesses();
     Arrange(&frame_.ids);
@@ -205,6 +214,7 @@ class TopApp {
   uint64_t user_hz_;
   TopScreen screen_;
   TopState state_;
+  Clock::time_point hint_time_;  // when state_.empty_hint was probed
   History history_;
   Frame frame_;
   std::vector<TopRow> visible_;

@@ -47,6 +47,27 @@ ScreenLine Line(std::string text, size_t width, Style style = Style::kNormal) {
   return ScreenLine{FitLine(text, width), style};
 }
 
+// `text` in lines of at most `width` characters, each after `indent`, broken
+// at spaces (a word longer than `width` is cut).
+std::vector<std::string> WrapWords(const std::string& text, size_t width,
+                                   const std::string& indent) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = start + width;
+    if (end >= text.size()) {
+      end = text.size();
+    } else {
+      const size_t space = text.rfind(' ', end);
+      if (space != std::string::npos && space > start) end = space;
+    }
+    lines.push_back(indent + text.substr(start, end - start));
+    start = end;
+    while (start < text.size() && text[start] == ' ') ++start;
+  }
+  return lines;
+}
+
 }  // namespace
 
 ListLayout ComputeLayout(size_t width) {
@@ -179,14 +200,16 @@ std::vector<ScreenLine> RenderListView(const HostSummary& host, const std::vecto
   const ListLayout layout = ComputeLayout(width);
   out.push_back({RenderColumnHeader(layout, state.sort, state.descending, width), Style::kHeader});
   const size_t page = ListPageRows(height);
+  std::vector<std::string> empty_text;
+  if (rows.empty()) {
+    if (!state.filter.empty()) empty_text = {"  no container matches the filter"};
+    else if (state.empty_hint.empty()) empty_text = {"  no containers"};
+    else empty_text = WrapWords(state.empty_hint, width > 4 ? width - 4 : 1, "  ");
+  }
   for (size_t i = 0; i < page; ++i) {
     const size_t index = state.scroll + i;
     if (index >= rows.size()) {
-      out.push_back(Line(rows.empty() && i == 0 ? (state.filter.empty()
-                                                       ? "  no containers"
-                                                       : "  no container matches the filter")
-                                                : "",
-                         width, Style::kDim));
+      out.push_back(Line(i < empty_text.size() ? empty_text[i] : "", width, Style::kDim));
       continue;
     }
     const TopRow& row = rows[index];

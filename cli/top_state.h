@@ -55,6 +55,9 @@ struct TopState {
   std::string detail_name;
   size_t detail_scroll = 0;
   std::string notice;  // one-line message shown until the next key
+  // Shown in an empty list instead of "no containers" (NoContainerLine: the
+  // sockets tried, the cgroups seen); wrapped to the width.
+  std::string empty_hint;
   bool quit = false;
 };
 

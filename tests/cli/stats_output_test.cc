@@ -74,8 +74,8 @@ TEST(StatsOutputTest, JsonUsesDockerFieldNamesOnePerLine) {
   ASSERT_TRUE(out) << error;
   std::string text = out->Render(&s.prev, s.cur, false, {"idle"});
   EXPECT_EQ(text,
-            "{\"BlockIO\":\"0B / 0B\",\"CPUPerc\":\"0.00%\",\"Container\":\"" + kIdleId +
-                "\",\"ID\":\"" + kIdleId +
+            "{\"BlockIO\":\"0B / 0B\",\"CPUPerc\":\"0.00%\",\"Container\":\"idle\",\"ID\":\"" +
+                kIdleId +
                 "\",\"MemPerc\":\"0.00%\",\"MemUsage\":\"544KiB / 23.54GiB\",\"Name\":\"idle\","
                 "\"NetIO\":\"1.54MB / 999B\",\"PIDs\":\"1\"}\n");
 }
@@ -146,6 +146,38 @@ TEST(StatsOutputTest, SelectionByNameIdPrefixAndSlash) {
   EXPECT_EQ(out->Render(&s.prev, s.cur, false, {"/burn"}), "burn\n");
   EXPECT_EQ(out->Render(&s.prev, s.cur, false, {"902ec"}), "idle\n");
   EXPECT_EQ(out->Render(&s.prev, s.cur, false, {"90"}), "");  // prefix too short
+}
+
+// docker stats: rows in `docker ps` order (newest start first), or in the
+// order the names were given (each once); {{.Container}} is what was given.
+TEST(StatsOutputTest, RowOrderAndContainerAsGiven) {
+  TwoSamples s;
+  s.cur.containers[0].identity.start_time_seconds = 1000;  // burn: older
+  s.cur.containers[1].identity.start_time_seconds = 2000;  // idle: newer
+  ContainerStats unknown_start = Container(std::string(64, 'c'), "aaa-no-start", 5);
+  s.cur.containers.push_back(unknown_start);
+  std::string error;
+  auto out = StatsOutput::Make("{{.Container}} {{.Name}}", false, &error);
+  ASSERT_TRUE(out) << error;
+  struct Case {
+    std::vector<std::string> wanted;
+    bool no_trunc;
+    std::string want;
+  };
+  const Case cases[] = {
+      {{}, false, "902ec1776fb1 idle\n77bab5e26d7e burn\ncccccccccccc aaa-no-start\n"},
+      {{}, true, "902ec1776fb1 idle\n77bab5e26d7e burn\ncccccccccccc aaa-no-start\n"},
+      {{"burn", "idle"}, false, "burn burn\nidle idle\n"},
+      {{"902ec1", "/burn", "902ec1"}, false, "902ec1 idle\n/burn burn\n"},
+      {{kBurnId}, false, kBurnId + " burn\n"},
+      {{"nope", "idle"}, false, "idle idle\n"},
+  };
+  for (const Case& c : cases) {
+    auto o = StatsOutput::Make("{{.Container}} {{.Name}}", c.no_trunc, &error);
+    ASSERT_TRUE(o) << error;
+    EXPECT_EQ(o->Render(&s.prev, s.cur, false, c.wanted), c.want)
+        << ::testing::PrintToString(c.wanted);
+  }
 }
 
 struct TemplateCase {

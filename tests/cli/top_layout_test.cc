@@ -293,6 +293,25 @@ TEST(TopLayoutTest, EmptyListAndTooSmall) {
   state.filter = "zzz";
   lines = RenderListView(host, {}, state, 80, 24);
   EXPECT_NE(lines[4].text.find("no container matches"), std::string::npos);
+  // The hint of an empty list is wrapped at spaces over the list rows, every
+  // word kept; the filter's message still wins.
+  state.empty_hint =
+      "no containers found; docker: /var/run/docker.sock: no such file; podman: "
+      "/run/podman/podman.sock: permission denied; 7 cgroups seen (--all-cgroups shows every "
+      "cgroup)";
+  lines = RenderListView(host, {}, state, 80, 24);
+  EXPECT_NE(lines[4].text.find("no container matches"), std::string::npos);
+  state.filter.clear();
+  lines = RenderListView(host, {}, state, 60, 24);
+  std::string joined;
+  for (size_t i = 4; i < 8; ++i) {
+    EXPECT_EQ(DisplayWidth(lines[i].text), 60u);
+    std::string text = lines[i].text;
+    text.erase(text.find_last_not_of(' ') + 1);
+    ASSERT_EQ(text.rfind("  ", 0), 0u) << text;
+    joined += (joined.empty() ? "" : " ") + text.substr(2);
+  }
+  EXPECT_EQ(joined, state.empty_hint);
   auto small = RenderTooSmall(60, 10);
   ASSERT_EQ(small.size(), 10u);
   EXPECT_EQ(small[0].text.find("terminal too small"), 0u);
