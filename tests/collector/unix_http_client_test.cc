@@ -1,6 +1,6 @@
-// DockerClient over a test unix-socket HTTP server: status and body pass
+// UnixHttpClient over a test unix-socket HTTP server: status and body pass
 // through, errors are classified, bodies and waits are bounded.
-#include "collector/runtimes/docker_client.h"
+#include "collector/runtimes/unix_http_client.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -19,27 +19,27 @@ using berth::testing::FakeResponse;
 using berth::testing::FakeUnixHttpServer;
 using std::chrono::milliseconds;
 
-TEST(DockerClient, PassesStatusAndBodyThrough) {
+TEST(UnixHttpClient, PassesStatusAndBodyThrough) {
   FakeUnixHttpServer server([](const std::string& path) -> FakeResponse {
     if (path == "/v1.41/containers/json?all=1") return {200, "[]"};
     return {404, R"({"message":"page not found"})"};
   });
-  DockerClient client({.socket_path = server.socket_path()});
-  DockerResponse ok = client.Get("/v1.41/containers/json?all=1");
+  UnixHttpClient client({.socket_path = server.socket_path()});
+  UnixHttpResponse ok = client.Get("/v1.41/containers/json?all=1");
   EXPECT_TRUE(ok.ok());
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(ok.body, "[]");
-  DockerResponse missing = client.Get("/nope");
-  EXPECT_EQ(missing.error, DockerResponse::Error::kNone);
+  UnixHttpResponse missing = client.Get("/nope");
+  EXPECT_EQ(missing.error, UnixHttpResponse::Error::kNone);
   EXPECT_FALSE(missing.ok());
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.body, R"({"message":"page not found"})");
 }
 
-TEST(DockerClient, ClassifiesMissingAndRefusingSockets) {
-  DockerClient absent({.socket_path = "/nonexistent/berth/docker.sock"});
-  DockerResponse r = absent.Get("/version");
-  EXPECT_EQ(r.error, DockerResponse::Error::kNoSocket);
+TEST(UnixHttpClient, ClassifiesMissingAndRefusingSockets) {
+  UnixHttpClient absent({.socket_path = "/nonexistent/berth/docker.sock"});
+  UnixHttpResponse r = absent.Get("/version");
+  EXPECT_EQ(r.error, UnixHttpResponse::Error::kNoSocket);
   EXPECT_NE(r.detail.find("/nonexistent/berth/docker.sock"), std::string::npos);
 
   // A socket file nobody listens on any more (a dead daemon's leftover).
@@ -52,30 +52,30 @@ TEST(DockerClient, ClassifiesMissingAndRefusingSockets) {
   std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
   ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
   ::close(fd);
-  DockerClient dead({.socket_path = path});
-  EXPECT_EQ(dead.Get("/version").error, DockerResponse::Error::kConnect);
+  UnixHttpClient dead({.socket_path = path});
+  EXPECT_EQ(dead.Get("/version").error, UnixHttpResponse::Error::kConnect);
   std::filesystem::remove_all(dir);
 }
 
-TEST(DockerClient, TimesOutOnASilentServerWithinTheShorterBudget) {
+TEST(UnixHttpClient, TimesOutOnASilentServerWithinTheShorterBudget) {
   FakeUnixHttpServer server([](const std::string&) {
     FakeResponse response;
     response.hang = true;
     return response;
   });
-  DockerClient client({.socket_path = server.socket_path(), .total_timeout = milliseconds(2000)});
+  UnixHttpClient client({.socket_path = server.socket_path(), .total_timeout = milliseconds(2000)});
   auto start = std::chrono::steady_clock::now();
-  DockerResponse r = client.Get("/version", milliseconds(150));
-  EXPECT_EQ(r.error, DockerResponse::Error::kTimeout);
+  UnixHttpResponse r = client.Get("/version", milliseconds(150));
+  EXPECT_EQ(r.error, UnixHttpResponse::Error::kTimeout);
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(150 + 500));
 }
 
-TEST(DockerClient, RefusesBodiesAboveTheCap) {
+TEST(UnixHttpClient, RefusesBodiesAboveTheCap) {
   FakeUnixHttpServer server(
       [](const std::string&) { return FakeResponse{200, std::string(10000, 'x')}; });
-  DockerClient client({.socket_path = server.socket_path(), .max_body_bytes = 4096});
-  DockerResponse r = client.Get("/containers/json");
-  EXPECT_EQ(r.error, DockerResponse::Error::kTransport);
+  UnixHttpClient client({.socket_path = server.socket_path(), .max_body_bytes = 4096});
+  UnixHttpResponse r = client.Get("/containers/json");
+  EXPECT_EQ(r.error, UnixHttpResponse::Error::kTransport);
   EXPECT_TRUE(r.body.empty());
   EXPECT_NE(r.detail.find("larger than 4096"), std::string::npos) << r.detail;
 }
