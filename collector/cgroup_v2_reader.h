@@ -8,20 +8,16 @@
 // reads only the three *.pressure files, and ReadCpuUsage() the core's
 // cpu.stat.
 //
-// The limit files (cpu.max, cpu.weight, memory.max/high/low, memory.swap.max,
-// pids.max) are watched (WatchedFiles) and re-read only when a watch reports
-// a write, with ReadContext::refresh_watched, with refresh_limits when they
-// could not be watched, and on the first read; in between the last values
-// are reported. cgroup.threads is
-// read only where pids.current is absent: pids.current counts the tasks of
-// the whole subtree already. cgroup.procs (ContainerStats::pids) is read only
-// when ReadContext::read_pids is set (or pids.current is absent);
-// memory.swap.current is not read again on a host without swap once it read 0.
-// memory.events is re-read only when ReadContext::watch reports it modified
-// (the kernel notifies changes of that file; the notification can trail the
-// change by ~10 ms, so a collection right after may show the previous value),
-// and with the limits. The *.pressure files are skipped without
-// ReadContext::read_pressure.
+// When each file is read is declared in its table (kFiles in the .cc, see
+// freshness.h): the limit files (cpu.max, cpu.weight, memory.max/high/low,
+// memory.swap.max, pids.max) on a write (inotify); memory.events when the
+// kernel notifies a change (the notification can trail the change by ~10 ms,
+// so a collection right after may show the previous value) and with the
+// re-check; memory.swap.current not again on a host without swap once it read
+// 0; cgroup.threads only where pids.current is absent (pids.current counts the
+// tasks of the whole subtree already); cgroup.procs with the re-check, when
+// the plan wants processes or pids.current is absent; the *.pressure files
+// only when the view shows pressure. In between the last values are reported.
 //
 // A missing file leaves its field absent; a malformed one also counts an
 // error under "cgroup". Read() returns false when the directory is gone (the
@@ -34,10 +30,10 @@
 #include <optional>
 #include <string>
 
+#include "collector/freshness.h"
 #include "collector/kept_file.h"
 #include "collector/read_context.h"
 #include "collector/snapshot.h"
-#include "collector/watched_files.h"
 
 namespace berth::collector {
 
@@ -77,19 +73,17 @@ class CgroupV2Reader {
   };
   bool ReadPressure(ReadContext& ctx, ContainerStats& out);
   bool ReadLimits(ReadContext& ctx);
-  bool LimitsDue(ReadContext& ctx);
   bool ReadSwap(ReadContext& ctx, MemoryStats& mem);
   bool ReadEvents(ReadContext& ctx, MemoryStats& mem);
 
   std::string dir_;
-  bool limits_read_ = false;
-  bool swap_seen_zero_ = false;
-  FileChangeWatch* watch_ = nullptr;  // set on the first read when the context has one
-  int events_watch_ = -1;
-  std::optional<MemoryEvents> events_;  // last read, while the watch says unchanged
-  WatchedFiles limit_watch_;
-  Limits limits_;
   bool pressure_only_;
+  FreshnessSchedule schedule_;
+  // What the files not due in a collection said last.
+  struct {
+    Limits limits;
+    MemoryEvents events;
+  } kept_;
   std::array<KeptFile, kNumFiles> files_;
 };
 
