@@ -289,7 +289,7 @@ bool CgroupV1Reader::ReadBlkio(ReadContext& ctx, ContainerStats& out) {
   return true;
 }
 
-bool CgroupV1Reader::ReadTasks(ReadContext& ctx, ContainerStats& out) {
+bool CgroupV1Reader::ReadTasks(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids) {
   const std::string& p = dir(V1Controller::kPids);
   if (!p.empty() &&
       !ReadInto(files_[kPidsCurrent], p, ctx, kSource, Uint(),
@@ -305,23 +305,24 @@ bool CgroupV1Reader::ReadTasks(ReadContext& ctx, ContainerStats& out) {
     return false;
   }
   // Without pids.current the thread count needs the process walk every time.
-  return !schedule_.Due(kProcs, ctx.plan, !out.pids_current) || ReadProcesses(ctx, out);
+  return !schedule_.Due(kProcs, ctx.plan, !out.pids_current) || ReadProcesses(ctx, out, pids);
 }
 
-bool CgroupV1Reader::ReadProcesses(ReadContext& ctx, ContainerStats& out) {
-  out.pids.clear();
+bool CgroupV1Reader::ReadProcesses(ReadContext& ctx, ContainerStats& out,
+                                   std::vector<int>& pids) {
+  pids.clear();
   if (procs_dir_.empty()) return true;
   bool ok = ReadInto(files_[kProcs], procs_dir_, ctx, kSource,
                      [&](std::string_view t) -> std::optional<bool> {
-                       if (!ParsePidList(t, out.pids)) return std::nullopt;
+                       if (!ParsePidList(t, pids)) return std::nullopt;
                        return true;
                      },
                      [](bool) {});
   if (!ok) return false;
-  if (out.pids.empty() && out.pids_current.value_or(1) > 0) {
+  if (pids.empty() && out.pids_current.value_or(1) > 0) {
     SubtreeTasks sub = CollectSubtreePids(procs_dir_, "tasks");
     if (!sub.pids.empty()) {
-      out.pids = std::move(sub.pids);
+      pids = std::move(sub.pids);
       if (!out.pids_current) out.threads = out.threads.value_or(0) + sub.threads;
     }
   }
@@ -347,7 +348,7 @@ std::string CgroupV1Reader::PathOf(size_t file) const {
   return dir(c).empty() ? std::string() : dir(c) + "/" + kFiles[file].name;
 }
 
-bool CgroupV1Reader::Read(ReadContext& ctx, ContainerStats& out) {
+bool CgroupV1Reader::Read(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids) {
   schedule_.WatchOnce(ctx.plan, [&](size_t f) { return PathOf(f); });
   if (schedule_.OnWriteDue(ctx.plan) && !ReadLimits(ctx)) return false;
   const Limits& limits = kept_.limits;
@@ -357,7 +358,7 @@ bool CgroupV1Reader::Read(ReadContext& ctx, ContainerStats& out) {
   out.memory.swap_limit_bytes = limits.memsw_limit;
   out.pids_max = limits.pids_max;
   return ReadCpu(ctx, out) && ReadMemory(ctx, out) && ReadBlkio(ctx, out) &&
-         ReadTasks(ctx, out) && (!unified_ || unified_->Read(ctx, out));
+         ReadTasks(ctx, out, pids) && (!unified_ || unified_->Read(ctx, out, pids));
 }
 
 }  // namespace berth::collector

@@ -31,6 +31,7 @@
 #include <optional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "collector/cgroup_layout.h"
 #include "collector/cgroup_v2_reader.h"
@@ -47,10 +48,9 @@ class CgroupV1Reader {
   // container is not in that hierarchy; `v2_dir` "" when no PSI is wanted.
   CgroupV1Reader(std::array<std::string, kNumV1Controllers> dirs, std::string v2_dir);
 
-  bool Read(ReadContext& ctx, ContainerStats& out);
-  // cgroup.procs (and the sub-cgroups' when it is empty) into out.pids;
-  // false when the directory is gone.
-  bool ReadProcesses(ReadContext& ctx, ContainerStats& out);
+  // As CgroupV2Reader's.
+  bool Read(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids);
+  bool ReadProcesses(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids);
   void Close();
 
  private:
@@ -70,7 +70,7 @@ class CgroupV1Reader {
   bool ReadFailcnt(ReadContext& ctx, MemoryStats& mem);
   bool ReadOomKills(ReadContext& ctx, MemoryStats& mem);
   bool ReadBlkio(ReadContext& ctx, ContainerStats& out);
-  bool ReadTasks(ReadContext& ctx, ContainerStats& out);
+  bool ReadTasks(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids);
   bool ReadLimits(ReadContext& ctx);
   // "<controller dir>/<name>" of `file`, "" when the container is not in
   // that hierarchy.

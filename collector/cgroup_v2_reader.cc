@@ -116,7 +116,7 @@ ReadOutcome CgroupV2Reader::ReadCpuUsage(ReadContext& ctx, CpuStats& cpu) {
   return o == ReadOutcome::kStored && !have_usage ? ReadOutcome::kMissing : o;
 }
 
-bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {
+bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids) {
   if (pressure_only_) return ReadPressure(ctx, out);
   schedule_.WatchOnce(ctx.plan, [&](size_t f) { return dir_ + "/" + kFiles[f].name; });
   if (schedule_.OnWriteDue(ctx.plan) && !ReadLimits(ctx)) return false;
@@ -162,7 +162,7 @@ bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {
     return false;
   }
   // Without pids.current the thread count needs the process walk every time.
-  return !schedule_.Due(kProcs, ctx.plan, !out.pids_current) || ReadProcesses(ctx, out);
+  return !schedule_.Due(kProcs, ctx.plan, !out.pids_current) || ReadProcesses(ctx, out, pids);
 }
 
 bool CgroupV2Reader::ReadEvents(ReadContext& ctx, MemoryStats& mem) {
@@ -192,20 +192,21 @@ bool CgroupV2Reader::ReadSwap(ReadContext& ctx, MemoryStats& mem) {
                   });
 }
 
-bool CgroupV2Reader::ReadProcesses(ReadContext& ctx, ContainerStats& out) {
-  out.pids.clear();
+bool CgroupV2Reader::ReadProcesses(ReadContext& ctx, ContainerStats& out,
+                                   std::vector<int>& pids) {
+  pids.clear();
   const bool ok = ReadInto(files_[kProcs], dir_, ctx, kSource,
                            [&](std::string_view t) -> std::optional<bool> {
-                             if (!ParsePidList(t, out.pids)) return std::nullopt;
+                             if (!ParsePidList(t, pids)) return std::nullopt;
                              return true;
                            },
                            [](bool) {});
   if (!ok) return false;
-  if (out.pids.empty() && out.pids_current.value_or(1) > 0) {
+  if (pids.empty() && out.pids_current.value_or(1) > 0) {
     // Processes only in sub-cgroups (no-internal-process rule).
     SubtreeTasks sub = CollectSubtreePids(dir_, "cgroup.threads");
     if (!sub.pids.empty()) {
-      out.pids = std::move(sub.pids);
+      pids = std::move(sub.pids);
       if (!out.pids_current) out.threads = out.threads.value_or(0) + sub.threads;
     }
   }

@@ -29,6 +29,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "collector/freshness.h"
 #include "collector/kept_file.h"
@@ -48,13 +49,15 @@ class CgroupV2Reader {
   CgroupV2Reader(const CgroupV2Reader&) = delete;
   CgroupV2Reader& operator=(const CgroupV2Reader&) = delete;
 
-  bool Read(ReadContext& ctx, ContainerStats& out);
+  // The process list goes to `pids` when it is due (Freshness::kProcessList),
+  // untouched otherwise.
+  bool Read(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids);
   // usage, user and system from cpu.stat into `cpu` (hybrid: the v1 reader
   // takes them from here instead of cpuacct); kStored only with a usage.
   ReadOutcome ReadCpuUsage(ReadContext& ctx, CpuStats& cpu);
-  // cgroup.procs (and the sub-cgroups' when it is empty) into out.pids;
-  // false when the directory is gone.
-  bool ReadProcesses(ReadContext& ctx, ContainerStats& out);
+  // cgroup.procs (and the sub-cgroups' when it is empty) into `pids`,
+  // sorted; false when the directory is gone.
+  bool ReadProcesses(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids);
   const std::string& dir() const { return dir_; }
   void Close();
 

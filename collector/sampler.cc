@@ -65,19 +65,25 @@ struct ContainerState {
     v1 = std::make_unique<CgroupV1Reader>(std::move(dirs), std::move(psi_dir));
   }
 
+  // Empties `pids`, which holds the process list afterwards when this
+  // collection read it.
   bool Read(ReadContext& ctx, ContainerStats& out) {
-    return v2 ? v2->Read(ctx, out) : v1->Read(ctx, out);
+    pids.clear();
+    return v2 ? v2->Read(ctx, out, pids) : v1->Read(ctx, out, pids);
   }
 
-  // The process list now, after a Read() that skipped it.
-  bool ReadProcesses(ReadContext& ctx, ContainerStats& out) {
-    return v2 ? v2->ReadProcesses(ctx, out) : v1->ReadProcesses(ctx, out);
+  // The process list now (into `into`), after a Read() that skipped it.
+  bool ReadProcesses(ReadContext& ctx, ContainerStats& out, std::vector<int>& into) {
+    return v2 ? v2->ReadProcesses(ctx, out, into) : v1->ReadProcesses(ctx, out, into);
   }
 
   DiscoveredContainer found;
   std::unique_ptr<CgroupV2Reader> v2;
   std::unique_ptr<CgroupV1Reader> v1;
   NetworkReader net;
+  // The processes (sorted) when this collection read the list, else empty:
+  // working data for net/dev and the start-time probe, not in the Snapshot.
+  std::vector<int> pids;
   uint64_t generation = 0;
   FreshnessClock clock;
   bool start_time_probed = false;
@@ -229,11 +235,11 @@ void Sampler::Impl::AnnotateIdentities(Snapshot& snap) {
     if (!id.start_time_seconds && st != nullptr) {
       st->start_time_wanted = false;
       if (!st->start_time_probed) {
-        if (c.pids.empty()) {
+        if (st->pids.empty()) {
           st->start_time_wanted = true;
         } else {
           st->start_time_probed = true;
-          st->start_time_seconds = ProbeStartTime(c.pids, snap.host);
+          st->start_time_seconds = ProbeStartTime(st->pids, snap.host);
         }
       }
       id.start_time_seconds = st->start_time_seconds;
@@ -258,8 +264,9 @@ std::vector<int> Sampler::Processes(const std::string& id) {
   ErrorCounts errors;
   ReadContext ctx{s.reader, errors, s.devices, s.user_hz};
   ContainerStats scratch;
-  if (!it->second->ReadProcesses(ctx, scratch)) return {};
-  return std::move(scratch.pids);
+  std::vector<int> pids;
+  if (!it->second->ReadProcesses(ctx, scratch, pids)) return {};
+  return pids;
 }
 
 ErrorCounts Sampler::error_totals() const {
@@ -338,9 +345,9 @@ SnapshotPtr Sampler::Collect() {
     ctx.plan.processes_wanted = st->net.pid() == 0 || st->start_time_wanted;
     const bool read_pids = ctx.plan.recheck || ctx.plan.processes_wanted;
     bool present = st->Read(ctx, c);
-    if (present && !st->net.Read(read_pids ? &c.pids : nullptr, host_netns, ctx, c)) {
-      present = st->ReadProcesses(ctx, c);
-      if (present) st->net.Read(&c.pids, host_netns, ctx, c);
+    if (present && !st->net.Read(read_pids ? &st->pids : nullptr, host_netns, ctx, c)) {
+      present = st->ReadProcesses(ctx, c, st->pids);
+      if (present) st->net.Read(&st->pids, host_netns, ctx, c);
     }
     if (!present) {
       // Vanished mid-read: drop it; its descriptors (net/dev too) close now.
