@@ -4,6 +4,7 @@
 
 #include "collector/cgroup_parsers.h"
 #include "collector/extra_parsers.h"
+#include "collector/freshness.h"
 #include "collector/subtree_pids.h"
 
 namespace berth::collector {
@@ -11,31 +12,35 @@ namespace {
 
 constexpr const char* kSource = "cgroup";
 
-constexpr std::array<const char*, 23> kNames = {
-    "cpu.stat",
-    "cpu.cfs_quota_us",
-    "cpu.cfs_period_us",
-    "cpu.shares",
-    "cpuacct.usage",
-    "cpuacct.stat",
-    "memory.usage_in_bytes",
-    "memory.limit_in_bytes",
-    "memory.max_usage_in_bytes",
-    "memory.soft_limit_in_bytes",
-    "memory.failcnt",
-    "memory.stat",
-    "memory.oom_control",
-    "memory.memsw.usage_in_bytes",
-    "memory.memsw.limit_in_bytes",
-    "blkio.throttle.io_service_bytes_recursive",
-    "blkio.throttle.io_service_bytes",
-    "blkio.throttle.io_serviced_recursive",
-    "blkio.throttle.io_serviced",
-    "pids.current",
-    "pids.max",
-    "cgroup.procs",
-    "tasks",
-};
+// When each file can have changed (freshness.h), in File order.
+constexpr std::array<ControlFileSpec, 23> kFiles = {{
+    {"cpu.stat", Freshness::kWhileMayChange},  // throttling: only with a quota
+    {"cpu.cfs_quota_us", Freshness::kOnWrite},
+    {"cpu.cfs_period_us", Freshness::kOnWrite},
+    {"cpu.shares", Freshness::kOnWrite},
+    {"cpuacct.usage", Freshness::kEveryCollection},  // hybrid: when v2's cpu.stat has none
+    {"cpuacct.stat", Freshness::kEveryCollection},
+    {"memory.usage_in_bytes", Freshness::kEveryCollection},
+    {"memory.limit_in_bytes", Freshness::kOnWrite},
+    {"memory.max_usage_in_bytes", Freshness::kEveryCollection},
+    {"memory.soft_limit_in_bytes", Freshness::kOnWrite},
+    {"memory.failcnt", Freshness::kWhileMayChange},  // near the limit (ReadFailcnt)
+    {"memory.stat", Freshness::kEveryCollection},
+    {"memory.oom_control", Freshness::kWithHostOomKills},
+    {"memory.memsw.usage_in_bytes", Freshness::kUntilZero},
+    {"memory.memsw.limit_in_bytes", Freshness::kOnWrite},
+    // The first of each pair that exists.
+    {"blkio.throttle.io_service_bytes_recursive", Freshness::kEveryCollection},
+    {"blkio.throttle.io_service_bytes", Freshness::kEveryCollection},
+    {"blkio.throttle.io_serviced_recursive", Freshness::kEveryCollectionWhenNeeded},
+    {"blkio.throttle.io_serviced", Freshness::kEveryCollectionWhenNeeded},
+    {"pids.current", Freshness::kEveryCollection},
+    {"pids.max", Freshness::kOnWrite},
+    // Read with every re-check (10 s), i.e. on every scrape at 15 s
+    // intervals: keeps its descriptor.
+    {"cgroup.procs", Freshness::kProcessList},
+    {"tasks", Freshness::kOnlyWhenNeeded},  // without pids.current
+}};
 
 auto Uint() {
   return [](std::string_view t) { return ParseUint(t); };
@@ -68,15 +73,10 @@ void MergeIos(std::vector<BlockDeviceStats>& devices, const std::vector<BlockDev
 
 CgroupV1Reader::CgroupV1Reader(std::array<std::string, kNumV1Controllers> dirs,
                                std::string v2_dir)
-    : dirs_(std::move(dirs)) {
-  static_assert(kNames.size() == kNumFiles);
+    : schedule_(kFiles), dirs_(std::move(dirs)) {
+  static_assert(kFiles.size() == kNumFiles && kNumFiles <= FreshnessSchedule::kMaxFiles);
   for (size_t i = 0; i < kNumFiles; ++i) {
-    // Read rarely (limits on a change, tasks without pids.current): not worth
-    // a descriptor of the RLIMIT_NOFILE budget. cgroup.procs is: it is read
-    // with every re-check (10 s), i.e. on every scrape at 15 s intervals.
-    const bool rare = i == kCfsQuota || i == kCfsPeriod || i == kShares || i == kMemLimit ||
-                      i == kMemSoftLimit || i == kMemswLimit || i == kPidsMax || i == kTasks;
-    files_[i] = KeptFile(kNames[i], /*keep=*/!rare);
+    files_[i] = KeptFile(kFiles[i].name, KeepsDescriptor(kFiles[i].freshness));
   }
   for (V1Controller c : {V1Controller::kCpu, V1Controller::kCpuacct, V1Controller::kMemory,
                          V1Controller::kPids, V1Controller::kBlkio}) {
@@ -89,7 +89,7 @@ CgroupV1Reader::CgroupV1Reader(std::array<std::string, kNumV1Controllers> dirs,
 }
 
 void CgroupV1Reader::Close() {
-  limit_watch_.Clear();
+  schedule_.Clear();
   for (auto& f : files_) f.Close();
   if (unified_) unified_->Close();
 }
@@ -124,20 +124,21 @@ bool CgroupV1Reader::ReadCpu(ReadContext& ctx, ContainerStats& out) {
   // Without a quota the bandwidth timer does not run: v1's cpu.stat (periods
   // and throttling only) cannot change until a quota is set, which the limits
   // refresh notices.
-  if (throttling_ && !ctx.refresh_limits && limits_.cpu.quota_us == kUnlimited) {
-    cpu.nr_periods = throttling_->nr_periods;
-    cpu.nr_throttled = throttling_->nr_throttled;
-    cpu.throttled_ns = throttling_->throttled_ns;
+  if (!schedule_.Due(kCpuStat, ctx.plan, kept_.limits.cpu.quota_us != kUnlimited)) {
+    cpu.nr_periods = kept_.throttling.nr_periods;
+    cpu.nr_throttled = kept_.throttling.nr_throttled;
+    cpu.throttled_ns = kept_.throttling.throttled_ns;
     return true;
   }
-  throttling_.reset();
+  schedule_.Forget(kCpuStat);
   return ReadInto(files_[kCpuStat], d, ctx, kSource,
                   [](std::string_view t) { return ParseCpuStatV1(t); },
                   [&](const CpuStats& v) {
                     cpu.nr_periods = v.nr_periods;
                     cpu.nr_throttled = v.nr_throttled;
                     cpu.throttled_ns = v.throttled_ns;
-                    throttling_ = v;
+                    kept_.throttling = v;
+                    schedule_.Stored(kCpuStat);
                   });
 }
 
@@ -167,8 +168,8 @@ bool CgroupV1Reader::ReadLimits(ReadContext& ctx) {
       (pids.empty() || ReadInto(files_[kPidsMax], pids, ctx, kSource, UintOrMax(),
                                 [&](uint64_t v) { l.pids_max = v; }));
   if (!ok) return false;
-  limits_ = l;
-  limits_read_ = true;
+  kept_.limits = l;
+  schedule_.OnWriteStored();
   return true;
 }
 
@@ -183,24 +184,25 @@ bool CgroupV1Reader::ReadFailcnt(ReadContext& ctx, MemoryStats& mem) {
   // one charge per CPU and one more, the count cannot have moved.
   // A limit lowered since the last limits refresh is noticed with the next.
   constexpr uint64_t kLargestCharge = uint64_t{4} << 20;  // order-10 kernel page, 4 MiB
-  const bool unlimited = limits_.memory_limit == kUnlimited;
+  const std::optional<uint64_t>& limit = kept_.limits.memory_limit;
+  const bool unlimited = limit == kUnlimited;
   bool far_from_limit = false;
-  if (!unlimited && limits_.memory_limit && mem.peak_bytes && ctx.online_cpus > 0) {
+  if (!unlimited && limit && mem.peak_bytes && ctx.online_cpus > 0) {
     const uint64_t margin = (uint64_t{ctx.online_cpus} + 1) * kLargestCharge;
-    far_from_limit = *limits_.memory_limit > margin &&
-                     *mem.peak_bytes < *limits_.memory_limit - margin;
+    far_from_limit = *limit > margin && *mem.peak_bytes < *limit - margin;
   }
-  if (failcnt_ && !ctx.refresh_limits && (unlimited || far_from_limit)) {
-    mem.failcnt = *failcnt_;
-    mem.events.max = *failcnt_;
+  if (!schedule_.Due(kMemFailcnt, ctx.plan, !(unlimited || far_from_limit))) {
+    mem.failcnt = kept_.failcnt;
+    mem.events.max = kept_.failcnt;
     return true;
   }
-  failcnt_.reset();
+  schedule_.Forget(kMemFailcnt);
   return ReadInto(files_[kMemFailcnt], dir(V1Controller::kMemory), ctx, kSource, Uint(),
                   [&](uint64_t v) {
                     mem.failcnt = v;
                     mem.events.max = v;
-                    failcnt_ = v;
+                    kept_.failcnt = v;
+                    schedule_.Stored(kMemFailcnt);
                   });
 }
 
@@ -221,29 +223,29 @@ bool CgroupV1Reader::ReadMemory(ReadContext& ctx, ContainerStats& out) {
   if (!ok) return false;
   // Without swap on the host nothing can be swapped out: once memsw.usage
   // equalled the usage it is not read again (as v2's memory.swap.current).
-  if (ctx.host_without_swap && swap_seen_zero_) {
+  if (!schedule_.Due(kMemswUsage, ctx.plan)) {
     files_[kMemswUsage].Close();  // not read again: free its descriptor
     mem.swap_bytes = 0;
     return true;
   }
-  swap_seen_zero_ = false;
+  schedule_.SawZero(kMemswUsage, false);
   if (!ReadInto(files_[kMemswUsage], d, ctx, kSource, Uint(),
                 [&](uint64_t v) { memsw_usage = v; })) {
     return false;
   }
   if (memsw_usage && mem.usage_bytes && *memsw_usage >= *mem.usage_bytes) {
     mem.swap_bytes = *memsw_usage - *mem.usage_bytes;
-    swap_seen_zero_ = mem.swap_bytes == 0u;
+    schedule_.SawZero(kMemswUsage, mem.swap_bytes == 0u);
   }
   return true;
 }
 
 bool CgroupV1Reader::ReadOomKills(ReadContext& ctx, MemoryStats& mem) {
-  if (oom_kills_ && !ctx.refresh_limits && !ctx.oom_kills_may_have_changed) {
-    mem.events.oom_kill = *oom_kills_;
+  if (!schedule_.Due(kMemOomControl, ctx.plan)) {
+    mem.events.oom_kill = kept_.oom_kills;
     return true;
   }
-  oom_kills_.reset();
+  schedule_.Forget(kMemOomControl);
   return ReadInto(files_[kMemOomControl], dir(V1Controller::kMemory), ctx, kSource,
                   [](std::string_view t) -> std::optional<std::optional<uint64_t>> {
                     // Valid file without oom_kill (kernel < 4.13): absent.
@@ -254,7 +256,8 @@ bool CgroupV1Reader::ReadOomKills(ReadContext& ctx, MemoryStats& mem) {
                   },
                   [&](std::optional<uint64_t> v) {
                     mem.events.oom_kill = v;
-                    oom_kills_ = v;
+                    kept_.oom_kills = v;
+                    schedule_.Stored(kMemOomControl);
                   });
 }
 
@@ -273,7 +276,8 @@ bool CgroupV1Reader::ReadBlkio(ReadContext& ctx, ContainerStats& out) {
   if (!read(kBlkioBytesRecursive, kBlkioBytes, false, bytes)) return false;
   // Both files print the same devices (the cgroup's blkio groups of the
   // throttle policy); with none in the bytes there are none to count ios of.
-  if ((!bytes || !bytes->empty()) && !read(kBlkioIosRecursive, kBlkioIos, true, ios)) {
+  if (schedule_.Due(kBlkioIosRecursive, ctx.plan, !bytes || !bytes->empty()) &&
+      !read(kBlkioIosRecursive, kBlkioIos, true, ios)) {
     return false;
   }
   if (bytes) {
@@ -285,7 +289,7 @@ bool CgroupV1Reader::ReadBlkio(ReadContext& ctx, ContainerStats& out) {
   return true;
 }
 
-bool CgroupV1Reader::ReadTasks(ReadContext& ctx, ContainerStats& out) {
+bool CgroupV1Reader::ReadTasks(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids) {
   const std::string& p = dir(V1Controller::kPids);
   if (!p.empty() &&
       !ReadInto(files_[kPidsCurrent], p, ctx, kSource, Uint(),
@@ -293,7 +297,7 @@ bool CgroupV1Reader::ReadTasks(ReadContext& ctx, ContainerStats& out) {
     return false;
   }
   if (procs_dir_.empty()) return true;
-  if (out.pids_current) {
+  if (!schedule_.Due(kTasks, ctx.plan, !out.pids_current)) {
     out.threads = out.pids_current;  // every task of the subtree
   } else if (!ReadInto(files_[kTasks], procs_dir_, ctx, kSource,
                        [](std::string_view t) { return CountIdLines(t); },
@@ -301,53 +305,60 @@ bool CgroupV1Reader::ReadTasks(ReadContext& ctx, ContainerStats& out) {
     return false;
   }
   // Without pids.current the thread count needs the process walk every time.
-  return (!ctx.read_pids && out.pids_current) || ReadProcesses(ctx, out);
+  return !schedule_.Due(kProcs, ctx.plan, !out.pids_current) || ReadProcesses(ctx, out, pids);
 }
 
-bool CgroupV1Reader::ReadProcesses(ReadContext& ctx, ContainerStats& out) {
-  out.pids.clear();
+bool CgroupV1Reader::ReadProcesses(ReadContext& ctx, ContainerStats& out,
+                                   std::vector<int>& pids) {
+  pids.clear();
   if (procs_dir_.empty()) return true;
   bool ok = ReadInto(files_[kProcs], procs_dir_, ctx, kSource,
                      [&](std::string_view t) -> std::optional<bool> {
-                       if (!ParsePidList(t, out.pids)) return std::nullopt;
+                       if (!ParsePidList(t, pids)) return std::nullopt;
                        return true;
                      },
                      [](bool) {});
   if (!ok) return false;
-  if (out.pids.empty() && out.pids_current.value_or(1) > 0) {
+  if (pids.empty() && out.pids_current.value_or(1) > 0) {
     SubtreeTasks sub = CollectSubtreePids(procs_dir_, "tasks");
     if (!sub.pids.empty()) {
-      out.pids = std::move(sub.pids);
+      pids = std::move(sub.pids);
       if (!out.pids_current) out.threads = out.threads.value_or(0) + sub.threads;
     }
   }
   return true;
 }
 
-bool CgroupV1Reader::LimitsDue(ReadContext& ctx) {
-  if (!limit_watch_.started() && ctx.watch != nullptr) {
-    std::vector<std::string> paths;
-    auto add = [&](V1Controller c, std::initializer_list<File> files) {
-      if (dir(c).empty()) return;
-      for (File f : files) paths.push_back(dir(c) + "/" + kNames[f]);
-    };
-    add(V1Controller::kCpu, {kCfsQuota, kCfsPeriod, kShares});
-    add(V1Controller::kMemory, {kMemLimit, kMemSoftLimit, kMemswLimit});
-    add(V1Controller::kPids, {kPidsMax});
-    limit_watch_.Watch(*ctx.watch, paths);
+std::string CgroupV1Reader::PathOf(size_t file) const {
+  V1Controller c = V1Controller::kCpu;
+  switch (file) {
+    case kCpuStat: case kCfsQuota: case kCfsPeriod: case kShares:
+      c = V1Controller::kCpu; break;
+    case kCpuacctUsage: case kCpuacctStat:
+      c = V1Controller::kCpuacct; break;
+    case kBlkioBytesRecursive: case kBlkioBytes: case kBlkioIosRecursive: case kBlkioIos:
+      c = V1Controller::kBlkio; break;
+    case kPidsCurrent: case kPidsMax:
+      c = V1Controller::kPids; break;
+    case kProcs: case kTasks:
+      return procs_dir_.empty() ? std::string() : procs_dir_ + "/" + kFiles[file].name;
+    default:
+      c = V1Controller::kMemory;
   }
-  return limit_watch_.ReadDue(limits_read_, ctx);
+  return dir(c).empty() ? std::string() : dir(c) + "/" + kFiles[file].name;
 }
 
-bool CgroupV1Reader::Read(ReadContext& ctx, ContainerStats& out) {
-  if (LimitsDue(ctx) && !ReadLimits(ctx)) return false;
-  out.cpu_limits = limits_.cpu;
-  out.memory.limit_bytes = limits_.memory_limit;
-  out.memory.reservation_bytes = limits_.soft_limit;
-  out.memory.swap_limit_bytes = limits_.memsw_limit;
-  out.pids_max = limits_.pids_max;
+bool CgroupV1Reader::Read(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids) {
+  schedule_.WatchOnce(ctx.plan, [&](size_t f) { return PathOf(f); });
+  if (schedule_.OnWriteDue(ctx.plan) && !ReadLimits(ctx)) return false;
+  const Limits& limits = kept_.limits;
+  out.cpu_limits = limits.cpu;
+  out.memory.limit_bytes = limits.memory_limit;
+  out.memory.reservation_bytes = limits.soft_limit;
+  out.memory.swap_limit_bytes = limits.memsw_limit;
+  out.pids_max = limits.pids_max;
   return ReadCpu(ctx, out) && ReadMemory(ctx, out) && ReadBlkio(ctx, out) &&
-         ReadTasks(ctx, out) && (!unified_ || unified_->Read(ctx, out));
+         ReadTasks(ctx, out, pids) && (!unified_ || unified_->Read(ctx, out, pids));
 }
 
 }  // namespace berth::collector

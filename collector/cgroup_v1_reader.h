@@ -11,20 +11,18 @@
 // system instead of cpuacct.usage and cpuacct.stat (which are the fallback).
 //
 // Same rules as CgroupV2Reader: missing -> absent, malformed -> absent and an
-// error under "cgroup", Read() false when a directory is gone; the limit files
-// (cfs_quota_us, cfs_period_us, shares, limit_in_bytes, soft_limit_in_bytes,
-// memsw.limit_in_bytes, pids.max) are watched (WatchedFiles) and re-read only
-// when a watch reports a write, with ReadContext::refresh_watched, with
-// refresh_limits when they could not be watched, and on the first read.
-// Between refresh_limits these files are not re-read while they cannot
-// have changed, and the last values are reported: cpu.stat (throttling only,
-// on v1) while there is no CPU quota; memory.failcnt while there is no
-// memory limit or max_usage_in_bytes is far below it (see ReadFailcnt);
-// memory.oom_control while ReadContext::oom_kills_may_have_changed is false;
-// memory.memsw.usage_in_bytes on a host without swap once it equalled the
-// usage; io_serviced when io_service_bytes lists no device. "tasks" only where
-// pids.current is absent; cgroup.procs only when ReadContext::read_pids is
-// set (or pids.current is absent). Ownership: owns its descriptors.
+// error under "cgroup", Read() false when a directory is gone. When each file
+// is read is declared in its table (kFiles in the .cc, see freshness.h): the
+// limit files (cfs_quota_us, cfs_period_us, shares, limit_in_bytes,
+// soft_limit_in_bytes, memsw.limit_in_bytes, pids.max) on a write (inotify);
+// with the re-check, and in between only while they may have changed:
+// cpu.stat (throttling only, on v1) while there is a CPU quota,
+// memory.failcnt while a memory limit is near max_usage_in_bytes (see
+// ReadFailcnt), memory.oom_control while the host's OOM kill count moves;
+// memory.memsw.usage_in_bytes not again on a host without swap once it
+// equalled the usage; io_serviced only while io_service_bytes lists a device;
+// "tasks" only where pids.current is absent; cgroup.procs as on v2. In
+// between the last values are reported. Ownership: owns its descriptors.
 // Thread-safety: none.
 #ifndef BERTH_COLLECTOR_CGROUP_V1_READER_H_
 #define BERTH_COLLECTOR_CGROUP_V1_READER_H_
@@ -33,13 +31,14 @@
 #include <optional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "collector/cgroup_layout.h"
 #include "collector/cgroup_v2_reader.h"
+#include "collector/freshness.h"
 #include "collector/kept_file.h"
 #include "collector/read_context.h"
 #include "collector/snapshot.h"
-#include "collector/watched_files.h"
 
 namespace berth::collector {
 
@@ -49,10 +48,9 @@ class CgroupV1Reader {
   // container is not in that hierarchy; `v2_dir` "" when no PSI is wanted.
   CgroupV1Reader(std::array<std::string, kNumV1Controllers> dirs, std::string v2_dir);
 
-  bool Read(ReadContext& ctx, ContainerStats& out);
-  // cgroup.procs (and the sub-cgroups' when it is empty) into out.pids;
-  // false when the directory is gone.
-  bool ReadProcesses(ReadContext& ctx, ContainerStats& out);
+  // As CgroupV2Reader's.
+  bool Read(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids);
+  bool ReadProcesses(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids);
   void Close();
 
  private:
@@ -72,23 +70,24 @@ class CgroupV1Reader {
   bool ReadFailcnt(ReadContext& ctx, MemoryStats& mem);
   bool ReadOomKills(ReadContext& ctx, MemoryStats& mem);
   bool ReadBlkio(ReadContext& ctx, ContainerStats& out);
-  bool ReadTasks(ReadContext& ctx, ContainerStats& out);
+  bool ReadTasks(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids);
   bool ReadLimits(ReadContext& ctx);
-  bool LimitsDue(ReadContext& ctx);
+  // "<controller dir>/<name>" of `file`, "" when the container is not in
+  // that hierarchy.
+  std::string PathOf(size_t file) const;
 
   struct Limits {
     CpuLimits cpu;
     std::optional<uint64_t> memory_limit, soft_limit, memsw_limit, pids_max;
   };
-  bool limits_read_ = false;
-  Limits limits_;
-  WatchedFiles limit_watch_;
-  // Last values of files that cannot change while a limit is absent (see
-  // ReadCpu, ReadFailcnt); re-read with the limits.
-  std::optional<CpuStats> throttling_;
-  std::optional<uint64_t> failcnt_;
-  std::optional<std::optional<uint64_t>> oom_kills_;  // memory.oom_control, last read
-  bool swap_seen_zero_ = false;
+  FreshnessSchedule schedule_;
+  // What the files not due in a collection said last.
+  struct {
+    Limits limits;
+    CpuStats throttling;
+    uint64_t failcnt = 0;
+    std::optional<uint64_t> oom_kills;  // memory.oom_control
+  } kept_;
 
   std::array<std::string, kNumV1Controllers> dirs_;
   std::string procs_dir_;    // the first hierarchy the container is in

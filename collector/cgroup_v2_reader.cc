@@ -1,5 +1,7 @@
 #include "collector/cgroup_v2_reader.h"
 
+#include "collector/freshness.h"
+
 #include "collector/cgroup_parsers.h"
 #include "collector/extra_parsers.h"
 #include "collector/subtree_pids.h"
@@ -9,13 +11,31 @@ namespace {
 
 constexpr const char* kSource = "cgroup";
 
-constexpr std::array<const char*, 20> kNames = {
-    "cpu.pressure",   "memory.pressure",     "io.pressure",     "cpu.stat",
-    "cpu.max",        "cpu.weight",          "memory.current",  "memory.max",
-    "memory.high",    "memory.low",          "memory.peak",     "memory.stat",
-    "memory.events",  "memory.swap.current", "memory.swap.max", "io.stat",
-    "pids.current",   "pids.max",            "cgroup.procs",    "cgroup.threads",
-};
+// When each file can have changed (freshness.h), in File order.
+constexpr std::array<ControlFileSpec, 20> kFiles = {{
+    {"cpu.pressure", Freshness::kWithPressure},
+    {"memory.pressure", Freshness::kWithPressure},
+    {"io.pressure", Freshness::kWithPressure},
+    {"cpu.stat", Freshness::kEveryCollection},
+    {"cpu.max", Freshness::kOnWrite},
+    {"cpu.weight", Freshness::kOnWrite},
+    {"memory.current", Freshness::kEveryCollection},
+    {"memory.max", Freshness::kOnWrite},
+    {"memory.high", Freshness::kOnWrite},
+    {"memory.low", Freshness::kOnWrite},
+    {"memory.peak", Freshness::kEveryCollection},
+    {"memory.stat", Freshness::kEveryCollection},
+    {"memory.events", Freshness::kOnNotify},
+    {"memory.swap.current", Freshness::kUntilZero},
+    {"memory.swap.max", Freshness::kOnWrite},
+    {"io.stat", Freshness::kEveryCollection},
+    {"pids.current", Freshness::kEveryCollection},
+    {"pids.max", Freshness::kOnWrite},
+    // Read with every re-check (10 s), i.e. on every scrape at 15 s
+    // intervals: keeps its descriptor.
+    {"cgroup.procs", Freshness::kProcessList},
+    {"cgroup.threads", Freshness::kOnlyWhenNeeded},  // without pids.current
+}};
 
 }  // namespace
 
@@ -25,17 +45,10 @@ std::optional<uint64_t> CpuWeightToShares(uint64_t weight) {
 }
 
 CgroupV2Reader::CgroupV2Reader(std::string dir, bool pressure_only)
-    : dir_(std::move(dir)), pressure_only_(pressure_only) {
-  static_assert(kNames.size() == kNumFiles);
+    : dir_(std::move(dir)), pressure_only_(pressure_only), schedule_(kFiles) {
+  static_assert(kFiles.size() == kNumFiles && kNumFiles <= FreshnessSchedule::kMaxFiles);
   for (size_t i = 0; i < kNumFiles; ++i) {
-    // Read rarely (limits and memory.events on a change, cgroup.threads
-    // without pids.current): not worth a descriptor of the RLIMIT_NOFILE
-    // budget. cgroup.procs is: it is read with every re-check (10 s), i.e. on
-    // every scrape at 15 s intervals.
-    const bool rare = i == kCpuMax || i == kCpuWeight || i == kMemoryMax || i == kMemoryHigh ||
-                      i == kMemoryLow || i == kSwapMax || i == kPidsMax || i == kMemoryEvents ||
-                      i == kThreads;
-    files_[i] = KeptFile(kNames[i], /*keep=*/!rare);
+    files_[i] = KeptFile(kFiles[i].name, KeepsDescriptor(kFiles[i].freshness));
   }
 }
 
@@ -43,15 +56,11 @@ CgroupV2Reader::~CgroupV2Reader() { Close(); }
 
 void CgroupV2Reader::Close() {
   for (auto& f : files_) f.Close();
-  limit_watch_.Clear();
-  if (watch_ != nullptr) watch_->Remove(events_watch_);
-  watch_ = nullptr;
-  events_watch_ = -1;
-  events_.reset();
+  schedule_.Clear();
 }
 
 bool CgroupV2Reader::ReadPressure(ReadContext& ctx, ContainerStats& out) {
-  if (!ctx.read_pressure) return true;
+  if (!schedule_.Due(kCpuPressure, ctx.plan)) return true;  // the three alike
   auto parse = [](std::string_view t) { return ParsePressure(t); };
   return ReadInto(files_[kCpuPressure], dir_, ctx, kSource, parse,
                   [&](Pressure p) { out.cpu_pressure = p; }) &&
@@ -88,8 +97,8 @@ bool CgroupV2Reader::ReadLimits(ReadContext& ctx) {
       ReadInto(files_[kPidsMax], dir_, ctx, kSource, uint_or_max,
                [&](uint64_t v) { l.pids_max = v; });
   if (!ok) return false;
-  limits_ = l;
-  limits_read_ = true;
+  kept_.limits = l;
+  schedule_.OnWriteStored();
   return true;
 }
 
@@ -107,27 +116,18 @@ ReadOutcome CgroupV2Reader::ReadCpuUsage(ReadContext& ctx, CpuStats& cpu) {
   return o == ReadOutcome::kStored && !have_usage ? ReadOutcome::kMissing : o;
 }
 
-bool CgroupV2Reader::LimitsDue(ReadContext& ctx) {
-  if (!limit_watch_.started() && ctx.watch != nullptr) {
-    std::vector<std::string> paths;
-    for (File f : {kCpuMax, kCpuWeight, kMemoryMax, kMemoryHigh, kMemoryLow, kSwapMax, kPidsMax}) {
-      paths.push_back(dir_ + "/" + kNames[f]);
-    }
-    limit_watch_.Watch(*ctx.watch, paths);
-  }
-  return limit_watch_.ReadDue(limits_read_, ctx);
-}
-
-bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {
+bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids) {
   if (pressure_only_) return ReadPressure(ctx, out);
-  if (LimitsDue(ctx) && !ReadLimits(ctx)) return false;
-  out.cpu_limits = limits_.cpu;
+  schedule_.WatchOnce(ctx.plan, [&](size_t f) { return dir_ + "/" + kFiles[f].name; });
+  if (schedule_.OnWriteDue(ctx.plan) && !ReadLimits(ctx)) return false;
+  const Limits& limits = kept_.limits;
+  out.cpu_limits = limits.cpu;
   MemoryStats& mem = out.memory;
-  mem.limit_bytes = limits_.memory_max;
-  mem.high_bytes = limits_.memory_high;
-  mem.reservation_bytes = limits_.memory_low;
-  mem.swap_limit_bytes = limits_.swap_max;
-  out.pids_max = limits_.pids_max;
+  mem.limit_bytes = limits.memory_max;
+  mem.high_bytes = limits.memory_high;
+  mem.reservation_bytes = limits.memory_low;
+  mem.swap_limit_bytes = limits.swap_max;
+  out.pids_max = limits.pids_max;
 
   auto uint = [](std::string_view t) { return ParseUint(t); };
   bool ok =
@@ -154,7 +154,7 @@ bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {
                [&](uint64_t v) { out.pids_current = v; }) &&
       ReadPressure(ctx, out);
   if (!ok) return false;
-  if (out.pids_current) {
+  if (!schedule_.Due(kThreads, ctx.plan, !out.pids_current)) {
     out.threads = out.pids_current;  // every task of the subtree
   } else if (!ReadInto(files_[kThreads], dir_, ctx, kSource,
                        [](std::string_view t) { return CountIdLines(t); },
@@ -162,28 +162,25 @@ bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out) {
     return false;
   }
   // Without pids.current the thread count needs the process walk every time.
-  return (!ctx.read_pids && out.pids_current) || ReadProcesses(ctx, out);
+  return !schedule_.Due(kProcs, ctx.plan, !out.pids_current) || ReadProcesses(ctx, out, pids);
 }
 
 bool CgroupV2Reader::ReadEvents(ReadContext& ctx, MemoryStats& mem) {
-  if (watch_ == nullptr && ctx.watch != nullptr) {
-    watch_ = ctx.watch;  // before the first read: no change slips in between
-    events_watch_ = watch_->Add(dir_ + "/memory.events");
-  }
-  if (events_ && !ctx.refresh_limits && events_watch_ >= 0 && !watch_->Changed(events_watch_)) {
-    mem.events = *events_;
+  if (!schedule_.Due(kMemoryEvents, ctx.plan)) {
+    mem.events = kept_.events;
     return true;
   }
-  events_.reset();
+  schedule_.Forget(kMemoryEvents);
   return ReadInto(files_[kMemoryEvents], dir_, ctx, kSource,
                   [](std::string_view t) { return ParseMemoryEvents(t); }, [&](MemoryEvents v) {
                     mem.events = v;
-                    events_ = v;
+                    kept_.events = v;
+                    schedule_.Stored(kMemoryEvents);
                   });
 }
 
 bool CgroupV2Reader::ReadSwap(ReadContext& ctx, MemoryStats& mem) {
-  if (ctx.host_without_swap && swap_seen_zero_) {
+  if (!schedule_.Due(kSwapCurrent, ctx.plan)) {
     files_[kSwapCurrent].Close();  // not read again: free its descriptor
     mem.swap_bytes = 0;
     return true;
@@ -191,24 +188,25 @@ bool CgroupV2Reader::ReadSwap(ReadContext& ctx, MemoryStats& mem) {
   return ReadInto(files_[kSwapCurrent], dir_, ctx, kSource,
                   [](std::string_view t) { return ParseUint(t); }, [&](uint64_t v) {
                     mem.swap_bytes = v;
-                    swap_seen_zero_ = v == 0;
+                    schedule_.SawZero(kSwapCurrent, v == 0);
                   });
 }
 
-bool CgroupV2Reader::ReadProcesses(ReadContext& ctx, ContainerStats& out) {
-  out.pids.clear();
+bool CgroupV2Reader::ReadProcesses(ReadContext& ctx, ContainerStats& out,
+                                   std::vector<int>& pids) {
+  pids.clear();
   const bool ok = ReadInto(files_[kProcs], dir_, ctx, kSource,
                            [&](std::string_view t) -> std::optional<bool> {
-                             if (!ParsePidList(t, out.pids)) return std::nullopt;
+                             if (!ParsePidList(t, pids)) return std::nullopt;
                              return true;
                            },
                            [](bool) {});
   if (!ok) return false;
-  if (out.pids.empty() && out.pids_current.value_or(1) > 0) {
+  if (pids.empty() && out.pids_current.value_or(1) > 0) {
     // Processes only in sub-cgroups (no-internal-process rule).
     SubtreeTasks sub = CollectSubtreePids(dir_, "cgroup.threads");
     if (!sub.pids.empty()) {
-      out.pids = std::move(sub.pids);
+      pids = std::move(sub.pids);
       if (!out.pids_current) out.threads = out.threads.value_or(0) + sub.threads;
     }
   }

@@ -8,20 +8,16 @@
 // reads only the three *.pressure files, and ReadCpuUsage() the core's
 // cpu.stat.
 //
-// The limit files (cpu.max, cpu.weight, memory.max/high/low, memory.swap.max,
-// pids.max) are watched (WatchedFiles) and re-read only when a watch reports
-// a write, with ReadContext::refresh_watched, with refresh_limits when they
-// could not be watched, and on the first read; in between the last values
-// are reported. cgroup.threads is
-// read only where pids.current is absent: pids.current counts the tasks of
-// the whole subtree already. cgroup.procs (ContainerStats::pids) is read only
-// when ReadContext::read_pids is set (or pids.current is absent);
-// memory.swap.current is not read again on a host without swap once it read 0.
-// memory.events is re-read only when ReadContext::watch reports it modified
-// (the kernel notifies changes of that file; the notification can trail the
-// change by ~10 ms, so a collection right after may show the previous value),
-// and with the limits. The *.pressure files are skipped without
-// ReadContext::read_pressure.
+// When each file is read is declared in its table (kFiles in the .cc, see
+// freshness.h): the limit files (cpu.max, cpu.weight, memory.max/high/low,
+// memory.swap.max, pids.max) on a write (inotify); memory.events when the
+// kernel notifies a change (the notification can trail the change by ~10 ms,
+// so a collection right after may show the previous value) and with the
+// re-check; memory.swap.current not again on a host without swap once it read
+// 0; cgroup.threads only where pids.current is absent (pids.current counts the
+// tasks of the whole subtree already); cgroup.procs with the re-check, when
+// the plan wants processes or pids.current is absent; the *.pressure files
+// only when the view shows pressure. In between the last values are reported.
 //
 // A missing file leaves its field absent; a malformed one also counts an
 // error under "cgroup". Read() returns false when the directory is gone (the
@@ -33,11 +29,12 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "collector/freshness.h"
 #include "collector/kept_file.h"
 #include "collector/read_context.h"
 #include "collector/snapshot.h"
-#include "collector/watched_files.h"
 
 namespace berth::collector {
 
@@ -52,13 +49,15 @@ class CgroupV2Reader {
   CgroupV2Reader(const CgroupV2Reader&) = delete;
   CgroupV2Reader& operator=(const CgroupV2Reader&) = delete;
 
-  bool Read(ReadContext& ctx, ContainerStats& out);
+  // The process list goes to `pids` when it is due (Freshness::kProcessList),
+  // untouched otherwise.
+  bool Read(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids);
   // usage, user and system from cpu.stat into `cpu` (hybrid: the v1 reader
   // takes them from here instead of cpuacct); kStored only with a usage.
   ReadOutcome ReadCpuUsage(ReadContext& ctx, CpuStats& cpu);
-  // cgroup.procs (and the sub-cgroups' when it is empty) into out.pids;
-  // false when the directory is gone.
-  bool ReadProcesses(ReadContext& ctx, ContainerStats& out);
+  // cgroup.procs (and the sub-cgroups' when it is empty) into `pids`,
+  // sorted; false when the directory is gone.
+  bool ReadProcesses(ReadContext& ctx, ContainerStats& out, std::vector<int>& pids);
   const std::string& dir() const { return dir_; }
   void Close();
 
@@ -77,19 +76,17 @@ class CgroupV2Reader {
   };
   bool ReadPressure(ReadContext& ctx, ContainerStats& out);
   bool ReadLimits(ReadContext& ctx);
-  bool LimitsDue(ReadContext& ctx);
   bool ReadSwap(ReadContext& ctx, MemoryStats& mem);
   bool ReadEvents(ReadContext& ctx, MemoryStats& mem);
 
   std::string dir_;
-  bool limits_read_ = false;
-  bool swap_seen_zero_ = false;
-  FileChangeWatch* watch_ = nullptr;  // set on the first read when the context has one
-  int events_watch_ = -1;
-  std::optional<MemoryEvents> events_;  // last read, while the watch says unchanged
-  WatchedFiles limit_watch_;
-  Limits limits_;
   bool pressure_only_;
+  FreshnessSchedule schedule_;
+  // What the files not due in a collection said last.
+  struct {
+    Limits limits;
+    MemoryEvents events;
+  } kept_;
   std::array<KeptFile, kNumFiles> files_;
 };
 

@@ -1,18 +1,21 @@
 // HostReader: host facts for the Snapshot from <rootfs>/proc: /proc/stat
 // (CPU time, online CPUs, btime; USER_HZ from sysconf(_SC_CLK_TCK)),
 // /proc/meminfo (MemTotal, MemAvailable, SwapTotal), /proc/sys/kernel/osrelease and
-// hostname (osrelease once); on request the host's OOM kill count (/proc/vmstat). Descriptors
-// stay open between reads.
+// hostname (osrelease until it once parses); on request the host's OOM kill count
+// (/proc/vmstat). Freshness per file in its table (freshness.h); descriptors stay open
+// between reads.
 //
 // Ownership: owns its descriptors. Thread-safety: none. Errors: unreadable or
 // malformed files leave the facts absent and count an error under "proc".
 #ifndef BERTH_COLLECTOR_HOST_READER_H_
 #define BERTH_COLLECTOR_HOST_READER_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "collector/freshness.h"
 #include "collector/kept_file.h"
 #include "collector/read_context.h"
 #include "collector/root_fs.h"
@@ -31,14 +34,12 @@ class HostReader {
   std::optional<uint64_t> ReadOomKills(ReadContext& ctx);
 
  private:
+  enum File { kStat, kMeminfo, kOsrelease, kHostname, kVmstat, kNumFiles };
   std::string proc_dir_;    // "<rootfs>/proc"
   std::string kernel_dir_;  // "<rootfs>/proc/sys/kernel"
-  KeptFile stat_{"stat"};
-  KeptFile meminfo_{"meminfo"};
-  KeptFile osrelease_{"osrelease"};
-  std::optional<std::string> kernel_release_;  // once read
-  KeptFile hostname_{"hostname"};
-  KeptFile vmstat_{"vmstat"};
+  FreshnessSchedule schedule_;
+  std::string kernel_release_;  // once parsed
+  std::array<KeptFile, kNumFiles> files_;
 };
 
 }  // namespace berth::collector

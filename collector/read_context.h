@@ -1,6 +1,7 @@
 // ReadContext: what a cgroup/proc reader needs for one collection (the shared
 // buffer and descriptor policy, the error counts of this collection, device
-// names, USER_HZ), and ReadInto(), the read-parse-store step every reader uses.
+// names, USER_HZ, online CPUs, the ReadPlan its FreshnessSchedule applies), and
+// ReadInto(), the read-parse-store step every reader uses.
 //
 // Ownership: borrows everything; lives for one Collect(). Thread-safety: none.
 #ifndef BERTH_COLLECTOR_READ_CONTEXT_H_
@@ -12,7 +13,7 @@
 #include <utility>
 
 #include "collector/block_device_names.h"
-#include "collector/file_change_watch.h"
+#include "collector/freshness.h"
 #include "collector/kept_file.h"
 #include "collector/snapshot.h"
 
@@ -23,36 +24,12 @@ struct ReadContext {
   ErrorCounts& errors;
   BlockDeviceNames& devices;
   uint64_t user_hz = 100;
-  // The periodic re-check (SamplerOptions::limits_refresh) is due: files
-  // skipped while they cannot change (v1 throttling and failcnt, memory.events,
-  // oom counts) are read, and the limit files (cpu.max, memory.max, pids.max …)
-  // when they are not watched; otherwise readers report the values they read
-  // last.
-  bool refresh_limits = true;
-  // The rare re-read of what inotify watches cover (watched limit files:
-  // SamplerOptions::watched_refresh) is due.
-  bool refresh_watched = true;
-  // Read the process list (cgroup.procs) this time. It is only needed to pick
-  // the process whose /proc/<pid>/net/dev is kept, for the start-time probe,
-  // and to re-check now and then that the kept process is still a member; the
-  // Sampler sets it when one of those is due. Without it ContainerStats::pids
-  // stays empty.
-  bool read_pids = true;
-  // The host has no swap (/proc/meminfo SwapTotal 0): a container's swap
-  // usage is 0 without reading memory.swap.current.
-  bool host_without_swap = false;
-  // False when no OOM kill can have been counted in any v1 memory.oom_control
-  // since the last collection (the host's /proc/vmstat oom_kill did not move
-  // in this or the previous collection): v1 readers keep their last count.
-  bool oom_kills_may_have_changed = true;
   // Online CPUs (0: unknown); bounds how many memory charges can be in
   // flight at once (see CgroupV1Reader::ReadFailcnt).
   uint32_t online_cpus = 0;
-  // Read the *.pressure (PSI) files (SamplerOptions::pressure).
-  bool read_pressure = true;
-  // Polled at the start of the collection: readers skip files it reports
-  // unchanged (re-read anyway with the limits). nullptr: read every time.
-  FileChangeWatch* watch = nullptr;
+  // What may be skipped in this collection: readers ask their
+  // FreshnessSchedule, which reads this (freshness.h).
+  ReadPlan plan{};
 };
 
 enum class ReadOutcome {

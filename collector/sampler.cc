@@ -39,15 +39,6 @@ std::string JoinDir(const RootFs& rootfs, const std::string& mount, const std::s
   return dir;
 }
 
-// Whether `interval` has passed since `last` (or nothing was done yet); if
-// so, `last` becomes `now`.
-bool DueNow(std::optional<std::chrono::steady_clock::time_point>& last,
-            std::chrono::steady_clock::time_point now, std::chrono::milliseconds interval) {
-  if (last && now - *last < interval) return false;
-  last = now;
-  return true;
-}
-
 bool SamePaths(const DiscoveredContainer& a, const DiscoveredContainer& b) {
   return a.v2_path == b.v2_path && a.v1_paths == b.v1_paths;
 }
@@ -74,22 +65,27 @@ struct ContainerState {
     v1 = std::make_unique<CgroupV1Reader>(std::move(dirs), std::move(psi_dir));
   }
 
+  // Empties `pids`, which holds the process list afterwards when this
+  // collection read it.
   bool Read(ReadContext& ctx, ContainerStats& out) {
-    return v2 ? v2->Read(ctx, out) : v1->Read(ctx, out);
+    pids.clear();
+    return v2 ? v2->Read(ctx, out, pids) : v1->Read(ctx, out, pids);
   }
 
-  // The process list now, after a Read() that skipped it.
-  bool ReadProcesses(ReadContext& ctx, ContainerStats& out) {
-    return v2 ? v2->ReadProcesses(ctx, out) : v1->ReadProcesses(ctx, out);
+  // The process list now (into `into`), after a Read() that skipped it.
+  bool ReadProcesses(ReadContext& ctx, ContainerStats& out, std::vector<int>& into) {
+    return v2 ? v2->ReadProcesses(ctx, out, into) : v1->ReadProcesses(ctx, out, into);
   }
 
   DiscoveredContainer found;
   std::unique_ptr<CgroupV2Reader> v2;
   std::unique_ptr<CgroupV1Reader> v1;
   NetworkReader net;
+  // The processes (sorted) when this collection read the list, else empty:
+  // working data for net/dev and the start-time probe, not in the Snapshot.
+  std::vector<int> pids;
   uint64_t generation = 0;
-  std::optional<std::chrono::steady_clock::time_point> limits_read_at;
-  std::optional<std::chrono::steady_clock::time_point> watched_read_at;
+  FreshnessClock clock;
   bool start_time_probed = false;
   // No runtime gave a start time and the last collection had no process
   // list to probe: read it next time.
@@ -239,11 +235,11 @@ void Sampler::Impl::AnnotateIdentities(Snapshot& snap) {
     if (!id.start_time_seconds && st != nullptr) {
       st->start_time_wanted = false;
       if (!st->start_time_probed) {
-        if (c.pids.empty()) {
+        if (st->pids.empty()) {
           st->start_time_wanted = true;
         } else {
           st->start_time_probed = true;
-          st->start_time_seconds = ProbeStartTime(c.pids, snap.host);
+          st->start_time_seconds = ProbeStartTime(st->pids, snap.host);
         }
       }
       id.start_time_seconds = st->start_time_seconds;
@@ -268,8 +264,9 @@ std::vector<int> Sampler::Processes(const std::string& id) {
   ErrorCounts errors;
   ReadContext ctx{s.reader, errors, s.devices, s.user_hz};
   ContainerStats scratch;
-  if (!it->second->ReadProcesses(ctx, scratch)) return {};
-  return std::move(scratch.pids);
+  std::vector<int> pids;
+  if (!it->second->ReadProcesses(ctx, scratch, pids)) return {};
+  return pids;
 }
 
 ErrorCounts Sampler::error_totals() const {
@@ -283,7 +280,7 @@ SnapshotPtr Sampler::Collect() {
   snap->wall_time = std::chrono::system_clock::now();
   snap->monotonic_time = std::chrono::steady_clock::now();
   ReadContext ctx{s.reader, snap->errors, s.devices, s.user_hz};
-  ctx.read_pressure = s.options.pressure;
+  ctx.plan.pressure = s.options.pressure;
 
   if (s.layout.mode == CgroupMode::kUnknown) {
     s.layout = DetectCgroupLayout(s.rootfs);
@@ -299,7 +296,7 @@ SnapshotPtr Sampler::Collect() {
   }
   snap->host.cgroup_mode = s.layout.mode;
   s.host.Read(ctx, snap->host);
-  ctx.host_without_swap = snap->host.swap_total_bytes == 0;
+  ctx.plan.host_without_swap = snap->host.swap_total_bytes == 0;
   ctx.online_cpus = snap->host.online_cpus.value_or(0);
   if (s.layout.mode == CgroupMode::kLegacy || s.layout.mode == CgroupMode::kHybrid) {
     // v1's memory.oom_control has no change notification. The kernel counts
@@ -307,12 +304,12 @@ SnapshotPtr Sampler::Collect() {
     // counts are re-read when that moved in this or the previous collection.
     const std::optional<uint64_t> kills = s.host.ReadOomKills(ctx);
     const bool moved = !kills || kills != s.host_oom_kills;
-    ctx.oom_kills_may_have_changed = moved || s.host_oom_kills_moved;
+    ctx.plan.host_oom_kills_moved = moved || s.host_oom_kills_moved;
     s.host_oom_kills = kills;
     s.host_oom_kills_moved = moved;
   }
   s.watch.Poll();
-  ctx.watch = &s.watch;
+  ctx.plan.watch = &s.watch;
   // The host's network namespace: init's, or (when init's link is not
   // readable, e.g. in a sandbox) berth's own, which is the host's for a
   // berth on the host or in a --network host container.
@@ -342,16 +339,15 @@ SnapshotPtr Sampler::Collect() {
     c.identity.pod_uid = ref.pod_uid;
     c.identity.qos_class = ref.qos_class;
     const auto now = snap->monotonic_time;
-    ctx.refresh_limits = DueNow(st->limits_read_at, now, s.options.limits_refresh);
-    ctx.refresh_watched = DueNow(st->watched_read_at, now, s.options.watched_refresh);
-    // The process list is re-checked with the limits, and read when a
-    // process must be chosen for net/dev or probed for the start time.
-    ctx.read_pids = ctx.refresh_limits || st->net.pid() == 0 || st->start_time_wanted;
+    st->clock.Tick(now, s.options.limits_refresh, s.options.watched_refresh, ctx.plan);
+    // The process list is read when a process must be chosen for net/dev or
+    // probed for the start time (and with the re-check: Freshness::kProcessList).
+    ctx.plan.processes_wanted = st->net.pid() == 0 || st->start_time_wanted;
+    const bool read_pids = ctx.plan.recheck || ctx.plan.processes_wanted;
     bool present = st->Read(ctx, c);
-    if (present && !st->net.Read(ctx.read_pids ? &c.pids : nullptr, host_netns, ctx, c)) {
-      ctx.read_pids = true;
-      present = st->ReadProcesses(ctx, c);
-      if (present) st->net.Read(&c.pids, host_netns, ctx, c);
+    if (present && !st->net.Read(read_pids ? &st->pids : nullptr, host_netns, ctx, c)) {
+      present = st->ReadProcesses(ctx, c, st->pids);
+      if (present) st->net.Read(&st->pids, host_netns, ctx, c);
     }
     if (!present) {
       // Vanished mid-read: drop it; its descriptors (net/dev too) close now.

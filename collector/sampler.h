@@ -66,8 +66,8 @@ class Sampler {
   // The processes of a container of the last Collect(), read now (its
   // cgroup.procs, or its sub-cgroups' when that is empty), sorted; empty when
   // it is unknown or gone. Collect() reads the list only now and then (see
-  // ReadContext::read_pids), so a view showing processes asks here. Not
-  // concurrently with Collect().
+  // Freshness::kProcessList) and keeps it out of the Snapshot, so a view
+  // showing processes asks here. Not concurrently with Collect().
   std::vector<int> Processes(const std::string& id);
 
   // Monotonic error totals by source since construction.

@@ -141,7 +141,8 @@ struct ContainerStats {
   std::optional<uint64_t> pids_max;  // kUnlimited for "max"
   std::optional<uint64_t> threads;   // pids.current (counts tasks); else cgroup.threads / tasks
   Pressure cpu_pressure, memory_pressure, io_pressure;
-  std::vector<int> pids;  // processes in the cgroup (cgroup.procs), sorted
+  // The container's processes are collection working data, not part of the
+  // Snapshot: Sampler::Processes() reads them.
 };
 
 struct HostFacts {

@@ -26,11 +26,6 @@ bool WatchedFiles::MayHaveChanged() const {
   return false;
 }
 
-bool WatchedFiles::ReadDue(bool read_before, const ReadContext& ctx) const {
-  if (!read_before || ctx.refresh_watched) return true;
-  return complete() ? MayHaveChanged() : ctx.refresh_limits;
-}
-
 void WatchedFiles::Clear() {
   if (watch_ != nullptr) {
     for (int w : watches_) watch_->Remove(w);

@@ -7,7 +7,8 @@
 // Promise: after Watch(), MayHaveChanged() is true whenever a watched file
 // was written, removed or moved since the previous Poll(), when the event
 // queue overflowed, and always when the watches are incomplete (inotify
-// limits reached or unavailable: the caller falls back to its timer). A file
+// limits reached or unavailable: the caller falls back to its timer; see
+// Freshness::kOnWrite). A file
 // that does not exist needs no watch. Ownership: borrows the FileChangeWatch,
 // which must outlive it (or Clear() first). Thread-safety: none.
 #ifndef BERTH_COLLECTOR_WATCHED_FILES_H_
@@ -17,7 +18,6 @@
 #include <vector>
 
 #include "collector/file_change_watch.h"
-#include "collector/read_context.h"
 
 namespace berth::collector {
 
@@ -35,10 +35,6 @@ class WatchedFiles {
   // Every existing file is watched.
   bool complete() const { return watch_ != nullptr && complete_; }
   bool MayHaveChanged() const;
-  // Whether the files must be read in this collection: never read before,
-  // ReadContext::refresh_watched, a watched file changed, or — not completely
-  // watched — ReadContext::refresh_limits.
-  bool ReadDue(bool read_before, const ReadContext& ctx) const;
   // Removes the watches.
   void Clear();
 

@@ -10,7 +10,7 @@ namespace berth::collector {
 
 CrioMetadata::CrioMetadata(CrioOptions options)
     : options_(std::move(options)),
-      client_(DockerClientOptions{options_.socket_path, options_.connect_timeout,
+      client_(UnixHttpClientOptions{options_.socket_path, options_.connect_timeout,
                                   options_.total_timeout}),
       health_("crio", options_.min_backoff, options_.max_backoff) {}
 
@@ -53,8 +53,8 @@ int CrioMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
           deadline - Clock::now());
       if (left.count() <= 0) break;
       ++lookups;
-      DockerResponse response = client_.Get("/containers/" + identity->id, left);
-      if (response.error == DockerResponse::Error::kNone && response.status == 404) {
+      UnixHttpResponse response = client_.Get("/containers/" + identity->id, left);
+      if (response.error == UnixHttpResponse::Error::kNone && response.status == 404) {
         health_.Succeeded();
         it = cache_.insert_or_assign(identity->id, Entry{std::nullopt, now + options_.unknown_retry})
                  .first;

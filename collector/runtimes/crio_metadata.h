@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "collector/runtimes/crio_parsers.h"
-#include "collector/runtimes/docker_client.h"
+#include "collector/runtimes/unix_http_client.h"
 #include "collector/metadata.h"
 #include "collector/source_health.h"
 
@@ -67,7 +67,7 @@ class CrioMetadata : public MetadataProvider {
   static void Apply(const CrioContainerInfo& info, ContainerIdentity& identity);
 
   CrioOptions options_;
-  DockerClient client_;
+  UnixHttpClient client_;
   SourceHealth health_;
   std::unordered_map<std::string, Entry> cache_;  // by id
 };

@@ -19,8 +19,8 @@ bool WantsDocker(const ContainerIdentity& identity) {
 
 // Engine error 400 for a client version below the daemon's minimum:
 // "client version 1.41 is too old. Minimum supported API version is 1.44, …".
-bool IsVersionTooOld(const DockerResponse& response, std::string* message) {
-  if (response.error != DockerResponse::Error::kNone || response.status != 400) return false;
+bool IsVersionTooOld(const UnixHttpResponse& response, std::string* message) {
+  if (response.error != UnixHttpResponse::Error::kNone || response.status != 400) return false;
   auto parsed = ParseDockerErrorMessage(response.body);
   *message = parsed ? *parsed : response.body;
   return message->find("too old") != std::string::npos;
@@ -42,7 +42,7 @@ DockerContainerSummary SummaryFrom(const DockerContainerDetails& details) {
 
 DockerMetadata::DockerMetadata(DockerOptions options)
     : options_(std::move(options)),
-      client_(DockerClientOptions{.socket_path = options_.socket_path,
+      client_(UnixHttpClientOptions{.socket_path = options_.socket_path,
                                   .connect_timeout = options_.connect_timeout,
                                   .total_timeout = options_.total_timeout}) {}
 
@@ -120,8 +120,8 @@ int DockerMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
 }
 
 std::optional<DockerMetadata::Failure> DockerMetadata::FailureFrom(
-    const DockerResponse& response, const char* what) const {
-  using Error = DockerResponse::Error;
+    const UnixHttpResponse& response, const char* what) const {
+  using Error = UnixHttpResponse::Error;
   switch (response.error) {
     case Error::kNone:
       break;
@@ -152,11 +152,11 @@ std::optional<DockerMetadata::Failure> DockerMetadata::Negotiate(
   // server's version, and it is cheap everywhere (Podman's /version asks
   // conmon and the OCI runtime for theirs: about a second). Without that
   // header (an old or odd server), GET /version.
-  DockerResponse ping = client_.Get("/_ping", Remaining(deadline));
-  if (ping.error != DockerResponse::Error::kNone) return FailureFrom(ping, "GET /_ping");
+  UnixHttpResponse ping = client_.Get("/_ping", Remaining(deadline));
+  if (ping.error != UnixHttpResponse::Error::kNone) return FailureFrom(ping, "GET /_ping");
   std::optional<ApiVersion> pinged =
       ping.ok() ? ParseApiVersion(ping.header("api-version")) : std::nullopt;
-  DockerResponse response;
+  UnixHttpResponse response;
   if (pinged) {
     engine_version_ = ping.header("server");
     chosen = std::min(*pinged, options_.max_api_version);
@@ -164,7 +164,7 @@ std::optional<DockerMetadata::Failure> DockerMetadata::Negotiate(
     engine_is_podman_ = !ping.header("libpod-api-version").empty();
   } else {
     response = client_.Get("/version", Remaining(deadline));
-    if (response.error != DockerResponse::Error::kNone) {
+    if (response.error != UnixHttpResponse::Error::kNone) {
       return FailureFrom(response, "GET /version");
     }
   }
@@ -222,7 +222,7 @@ std::optional<DockerMetadata::Failure> DockerMetadata::Refresh(
       generation = events_generation_;
       connected = events_connected_;
     }
-    DockerResponse response =
+    UnixHttpResponse response =
         client_.Get(*prefix_ + "/containers/json?all=1", Remaining(deadline));
     std::string too_old;
     if (IsVersionTooOld(response, &too_old)) {
@@ -294,12 +294,12 @@ void DockerMetadata::InspectNew(const std::vector<ContainerIdentity*>& identitie
       std::lock_guard lock(mutex_);
       named_by_event = pending_inspects_.erase(id) > 0;
     }
-    DockerResponse response =
+    UnixHttpResponse response =
         client_.Get(*prefix_ + "/containers/" + id + "/json", Remaining(deadline));
     auto details = response.ok() ? ParseDockerContainerInspect(response.body) : std::nullopt;
     std::lock_guard lock(mutex_);
     if (!details) {
-      const bool gone = response.error == DockerResponse::Error::kNone && response.status == 404;
+      const bool gone = response.error == UnixHttpResponse::Error::kNone && response.status == 404;
       if (gone && named_by_event) continue;  // removed since the event: no error
       ++*inspect_errors;
       if (gone) continue;
@@ -307,7 +307,7 @@ void DockerMetadata::InspectNew(const std::vector<ContainerIdentity*>& identitie
         pending_inspects_.insert(id);  // again next sample; a list catches up meanwhile
         events_in_sync_ = false;
       }
-      if (response.error == DockerResponse::Error::kTimeout) return;
+      if (response.error == UnixHttpResponse::Error::kTimeout) return;
       continue;
     }
     auto entry = entries_.find(id);

@@ -72,7 +72,7 @@
 #include <string>
 #include <vector>
 
-#include "collector/runtimes/docker_client.h"
+#include "collector/runtimes/unix_http_client.h"
 #include "collector/runtimes/docker_events.h"
 #include "collector/runtimes/docker_parsers.h"
 #include "collector/metadata.h"
@@ -140,7 +140,7 @@ class DockerMetadata : public MetadataProvider {
                                  bool list, Clock::time_point deadline, int* inspect_errors);
   std::optional<Failure> Negotiate(Clock::time_point deadline,
                                    std::optional<ApiVersion> at_least);
-  std::optional<Failure> FailureFrom(const DockerResponse& response, const char* what) const;
+  std::optional<Failure> FailureFrom(const UnixHttpResponse& response, const char* what) const;
   void InspectNew(const std::vector<ContainerIdentity*>& identities,
                   Clock::time_point deadline, int* inspect_errors);
   void Apply(std::vector<ContainerIdentity*>& identities) const;
@@ -150,7 +150,7 @@ class DockerMetadata : public MetadataProvider {
   static std::chrono::milliseconds Remaining(Clock::time_point deadline);
 
   DockerOptions options_;
-  DockerClient client_;  // Annotate()'s thread only
+  UnixHttpClient client_;  // Annotate()'s thread only
   // "/v1.41" once negotiated; "" when the server has no /version (unversioned
   // paths then); nullopt when negotiation is due. Annotate()'s thread only.
   std::optional<std::string> prefix_;

@@ -23,7 +23,7 @@ std::string PodmanMetadata::EventsPath() {
 
 PodmanMetadata::PodmanMetadata(PodmanOptions options)
     : options_(std::move(options)),
-      client_(DockerClientOptions{options_.socket_path, options_.connect_timeout,
+      client_(UnixHttpClientOptions{options_.socket_path, options_.connect_timeout,
                                   options_.total_timeout}),
       health_("podman", options_.min_backoff, options_.max_backoff) {}
 
@@ -42,7 +42,7 @@ bool PodmanMetadata::List(Clock::time_point now) {
     std::lock_guard lock(mutex_);
     list_due_ = false;
   }
-  DockerResponse response = client_.Get("/v4.0.0/libpod/containers/json?all=true");
+  UnixHttpResponse response = client_.Get("/v4.0.0/libpod/containers/json?all=true");
   auto list = response.ok() ? ParsePodmanContainerList(response.body) : std::nullopt;
   if (!list) {
     health_.Failed(response.ok() ? "not a libpod container list from " + options_.socket_path

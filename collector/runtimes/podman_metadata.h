@@ -47,7 +47,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "collector/runtimes/docker_client.h"
+#include "collector/runtimes/unix_http_client.h"
 #include "collector/runtimes/docker_events.h"
 #include "collector/runtimes/docker_parsers.h"
 #include "collector/metadata.h"
@@ -95,7 +95,7 @@ class PodmanMetadata : public MetadataProvider {
   void OnEvent(const DockerEvent& event);
 
   PodmanOptions options_;
-  DockerClient client_;
+  UnixHttpClient client_;
   SourceHealth health_;
   // Podman ids asked about that the last list did not hold (another Podman's).
   std::unordered_set<std::string> missed_;

@@ -4,8 +4,9 @@
 
 namespace berth::collector {
 
-std::string DescribeSocketFailure(const DockerResponse& response, const std::string& socket_path) {
-  using Error = DockerResponse::Error;
+std::string DescribeSocketFailure(const UnixHttpResponse& response,
+                                  const std::string& socket_path) {
+  using Error = UnixHttpResponse::Error;
   switch (response.error) {
     case Error::kNoSocket:
       return "no socket at " + socket_path;

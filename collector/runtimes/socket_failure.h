@@ -7,11 +7,12 @@
 
 #include <string>
 
-#include "collector/runtimes/docker_client.h"
+#include "collector/runtimes/unix_http_client.h"
 
 namespace berth::collector {
 
-std::string DescribeSocketFailure(const DockerResponse& response, const std::string& socket_path);
+std::string DescribeSocketFailure(const UnixHttpResponse& response,
+                                  const std::string& socket_path);
 
 }  // namespace berth::collector
 

@@ -278,7 +278,8 @@ long OpenFds() {
 // Checks that a collection saw every container with its figures, so the
 // bench never times a collector that silently reads nothing. The process
 // list is read on the first collection and then only now and then.
-std::string Verify(const Snapshot& snap, int n, bool expect_pids, bool expect_psi) {
+std::string Verify(Sampler& sampler, const Snapshot& snap, int n, bool expect_pids,
+                   bool expect_psi) {
   if (snap.host.cgroup_mode != CgroupMode::kUnified) return "host not detected as cgroup v2";
   if (static_cast<int>(snap.containers.size()) != n) {
     return "found " + std::to_string(snap.containers.size()) + " containers, want " +
@@ -287,7 +288,8 @@ std::string Verify(const Snapshot& snap, int n, bool expect_pids, bool expect_ps
   for (const ContainerStats& c : snap.containers) {
     if (!c.cpu.usage_ns || !c.memory.usage_bytes || !c.memory.stat.inactive_file ||
         !c.memory.events.oom_kill || c.block_devices.size() != 2 || !c.pids_current ||
-        c.cpu_pressure.some.has_value() != expect_psi || (expect_pids && c.pids.size() != kPidsPerContainer) ||
+        c.cpu_pressure.some.has_value() != expect_psi ||
+        (expect_pids && sampler.Processes(c.identity.id).size() != kPidsPerContainer) ||
         c.network_mode != NetworkMode::kOwn || c.net_interfaces.size() != 2) {
       return "container " + c.identity.id + " is missing figures";
     }
@@ -311,7 +313,7 @@ void BM_Collect(benchmark::State& state) {
   const double cold_start = WallSeconds();
   SnapshotPtr snap = sampler->Collect();
   const double first_collect_s = WallSeconds() - cold_start;
-  if (std::string why = Verify(*snap, n, true, psi); !why.empty()) {
+  if (std::string why = Verify(*sampler, *snap, n, true, psi); !why.empty()) {
     state.SkipWithError(why.c_str());
     return;
   }
@@ -334,7 +336,7 @@ void BM_Collect(benchmark::State& state) {
   for (int64_t i = collections; i < kMinCollectionsForRss; ++i) sampler->Collect();
   SnapshotPtr last = sampler->Collect();
   const long rss_end_kb = RssKb();
-  if (std::string why = Verify(*last, n, false, psi); !why.empty()) {
+  if (std::string why = Verify(*sampler, *last, n, false, psi); !why.empty()) {
     state.SkipWithError(why.c_str());
     return;
   }

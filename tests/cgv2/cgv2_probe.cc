@@ -356,11 +356,11 @@ void Probe::CheckIo(const Snapshot& snap, uint64_t written) {
 
 void Probe::CheckPids(const ContainerStats& s, uint64_t forked) {
   const uint64_t want = forked + 1;
-  const bool has_leader =
-      std::find(s.pids.begin(), s.pids.end(), pids_.child.pid) != s.pids.end();
-  check_.Check(s.pids_current == want && s.threads == want && s.pids.size() == want && has_leader,
+  const std::vector<int> pids = sampler_.Processes(s.identity.id);
+  const bool has_leader = std::find(pids.begin(), pids.end(), pids_.child.pid) != pids.end();
+  check_.Check(s.pids_current == want && s.threads == want && pids.size() == want && has_leader,
                "pids.current",
-               "berth pids.current " + Opt(s.pids_current) + ", " + std::to_string(s.pids.size()) +
+               "berth pids.current " + Opt(s.pids_current) + ", " + std::to_string(pids.size()) +
                    " pids listed, leader " + (has_leader ? "listed" : "missing") + "; started " +
                    std::to_string(want));
   check_.Check(s.pids_max == 20, "pids.max", "berth " + Opt(s.pids_max) + " (set 20)");

@@ -2,7 +2,7 @@
 // change on the next Poll() only, an untouched file does not, a removed file
 // stays "changed", and an unwatchable path gives -1 (read every time).
 // WatchedFiles on top: a missing file needs no watch, an unwatchable one
-// falls back to the periodic re-check, and when a read is due.
+// may always have changed (when a read is due: freshness_test.cc).
 #include "collector/file_change_watch.h"
 #include "collector/watched_files.h"
 
@@ -103,14 +103,6 @@ TEST_F(FileChangeWatchTest, UnwatchablePathMeansReadEveryTime) {
   watch.Remove(missing);
 }
 
-struct Context {
-  FileReader reader{nullptr, false};
-  ErrorCounts errors;
-  RootFs rootfs{"/"};
-  BlockDeviceNames devices{rootfs};
-  ReadContext ctx{reader, errors, devices};
-};
-
 TEST_F(FileChangeWatchTest, WatchedFilesNeedNoWatchForAMissingFile) {
   FileChangeWatch watch;
   WatchedFiles files;
@@ -125,37 +117,13 @@ TEST_F(FileChangeWatchTest, WatchedFilesNeedNoWatchForAMissingFile) {
   EXPECT_FALSE(files.MayHaveChanged());
 }
 
-TEST_F(FileChangeWatchTest, WatchedFilesReadDue) {
-  FileChangeWatch watch;
-  WatchedFiles files;
-  files.Watch(watch, {Path("a"), Path("b")});
-  watch.Poll();
-  Context c;
-  c.ctx.refresh_watched = false;
-  c.ctx.refresh_limits = true;  // the 10 s re-check does not re-read watched files
-  EXPECT_TRUE(files.ReadDue(/*read_before=*/false, c.ctx));
-  EXPECT_FALSE(files.ReadDue(true, c.ctx));
-  c.ctx.refresh_watched = true;
-  EXPECT_TRUE(files.ReadDue(true, c.ctx));
-  c.ctx.refresh_watched = false;
-  Write("b", "100\n");
-  watch.Poll();
-  EXPECT_TRUE(files.ReadDue(true, c.ctx));
-}
-
-TEST_F(FileChangeWatchTest, WatchedFilesThatCannotBeWatchedFollowThePeriodicRecheck) {
+TEST_F(FileChangeWatchTest, WatchedFilesThatCannotBeWatchedMayAlwaysHaveChanged) {
   FileChangeWatch watch;
   WatchedFiles files;
   files.Watch(watch, {Path("a"), Path("a") + "/below-a-file"});  // ENOTDIR, not ENOENT
   EXPECT_FALSE(files.complete());
   watch.Poll();
   EXPECT_TRUE(files.MayHaveChanged());
-  Context c;
-  c.ctx.refresh_watched = false;
-  c.ctx.refresh_limits = false;
-  EXPECT_FALSE(files.ReadDue(true, c.ctx));
-  c.ctx.refresh_limits = true;
-  EXPECT_TRUE(files.ReadDue(true, c.ctx));
 }
 
 TEST_F(FileChangeWatchTest, WatchedFilesClearRemovesTheWatches) {

@@ -90,9 +90,10 @@ TEST(SamplerReadsTest, KernelReleaseIsReadOnce) {
 TEST(SamplerReadsTest, ProcessesAreReadWhenAsked) {
   TempTree t("v2-docker-systemd");
   Sampler sampler(SamplerOptions{t.path(), false, true, std::chrono::hours(1)});
-  ASSERT_THAT(sampler.Collect()->Find(kWeb)->pids, ::testing::ElementsAre(4123, 4150));
+  ASSERT_NE(sampler.Collect()->Find(kWeb), nullptr);
+  EXPECT_THAT(sampler.Processes(kWeb), ::testing::ElementsAre(4123, 4150));
   t.Write(WebDir() + "/cgroup.procs", "4150\n4200\n");
-  EXPECT_TRUE(sampler.Collect()->Find(kWeb)->pids.empty());  // not re-read by Collect
+  sampler.Collect();  // does not re-read the list (Freshness::kProcessList)
   EXPECT_THAT(sampler.Processes(kWeb), ::testing::ElementsAre(4150, 4200));
   EXPECT_TRUE(sampler.Processes("no-such-container").empty());
 }

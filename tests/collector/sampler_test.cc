@@ -91,7 +91,7 @@ TEST(SamplerTest, AllCgroupsReportsEveryCgroupByPath) {
   ASSERT_NE(svc, nullptr);
   EXPECT_EQ(svc->identity.runtime, Runtime::kCgroup);
   EXPECT_EQ(svc->identity.name, "/system.slice/docker.service");
-  EXPECT_THAT(svc->pids, ElementsAre(880));
+  EXPECT_THAT(sampler.Processes(svc->identity.id), ElementsAre(880));
   const ContainerStats* root = s->Find("/");
   ASSERT_NE(root, nullptr);
   EXPECT_EQ(root->cpu.usage_ns, 873400000000u);

@@ -4,9 +4,11 @@
 #define BERTH_TESTS_COLLECTOR_SNAPSHOT_DUMP_H_
 
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "collector/snapshot.h"
 
@@ -48,7 +50,11 @@ inline const char* NetworkModeName(NetworkMode m) {
 }
 
 // Host facts that depend on the test machine (USER_HZ) are printed as read.
-inline std::string DumpSnapshot(const Snapshot& s) {
+// `processes`: a container's process list (Sampler::Processes), dumped as
+// its "pids=" line; without it the line is left out.
+inline std::string DumpSnapshot(
+    const Snapshot& s,
+    const std::function<std::vector<int>(const std::string& id)>& processes = nullptr) {
   std::ostringstream o;
   const HostFacts& h = s.host;
   o << "host.cgroup_mode=" << CgroupModeName(h.cgroup_mode) << "\n";
@@ -124,9 +130,12 @@ inline std::string DumpSnapshot(const Snapshot& s) {
     o << "  pids_current=" << DumpValue(c.pids_current) << "\n";
     o << "  pids_max=" << DumpValue(c.pids_max) << "\n";
     o << "  threads=" << DumpValue(c.threads) << "\n";
-    o << "  pids=";
-    for (size_t i = 0; i < c.pids.size(); ++i) o << (i ? "," : "") << c.pids[i];
-    o << "\n";
+    if (processes) {
+      const std::vector<int> pids = processes(c.identity.id);
+      o << "  pids=";
+      for (size_t i = 0; i < pids.size(); ++i) o << (i ? "," : "") << pids[i];
+      o << "\n";
+    }
     DumpPressure(o, "cpu_pressure", c.cpu_pressure);
     DumpPressure(o, "memory_pressure", c.memory_pressure);
     DumpPressure(o, "io_pressure", c.io_pressure);

@@ -82,7 +82,7 @@ void ExpectNetworkFromTheNextProcessAfterTheFirstExits(const TempTree& t, Sample
   SnapshotPtr second = sampler.Collect();
   const ContainerStats* web = second->Find(kWeb);
   ASSERT_NE(web, nullptr);
-  EXPECT_THAT(web->pids, ElementsAre(4150));
+  EXPECT_THAT(sampler.Processes(kWeb), ElementsAre(4150));
   EXPECT_EQ(web->network_mode, NetworkMode::kOwn);
   ASSERT_EQ(web->net_interfaces.size(), 2u);
   EXPECT_EQ(web->net_interfaces[0].rx_bytes, 1500000u);
@@ -103,7 +103,8 @@ TEST(VanishTest, BetweenListChecksTheKeptNetDevIsReadWithoutTheList) {
   TempTree t("v2-docker-systemd");
   Sampler sampler(SamplerOptions{t.path(), false, true, std::chrono::hours(1)});
   SnapshotPtr first = sampler.Collect();
-  ASSERT_THAT(first->Find(kWeb)->pids, ElementsAre(4123, 4150));
+  ASSERT_NE(first->Find(kWeb), nullptr);
+  ASSERT_THAT(sampler.Processes(kWeb), ElementsAre(4123, 4150));
   // The list is not read again: an unreadable cgroup.procs goes unnoticed,
   // and the kept net/dev (a namespace outlives the process that opened it)
   // still gives the figures.
@@ -111,7 +112,6 @@ TEST(VanishTest, BetweenListChecksTheKeptNetDevIsReadWithoutTheList) {
   SnapshotPtr second = sampler.Collect();
   const ContainerStats* web = second->Find(kWeb);
   ASSERT_NE(web, nullptr);
-  EXPECT_TRUE(web->pids.empty());
   EXPECT_EQ(web->network_mode, NetworkMode::kOwn);
   ASSERT_EQ(web->net_interfaces.size(), 2u);
   EXPECT_EQ(second->errors.count("cgroup"), 0u);
@@ -158,6 +158,7 @@ struct ReaderEnv {
   ErrorCounts errors;
   BlockDeviceNames devices;
   ReadContext ctx{reader, errors, devices, 100};
+  std::vector<int> pids;
 };
 
 TEST(VanishTest, FileVanishingBeforeItsFirstReadLeavesTheFieldAbsent) {
@@ -167,7 +168,7 @@ TEST(VanishTest, FileVanishingBeforeItsFirstReadLeavesTheFieldAbsent) {
   t.Remove(WebDir() + "/memory.stat");
   t.Remove(WebDir() + "/memory.current");
   ContainerStats c;
-  ASSERT_TRUE(r.Read(env.ctx, c));
+  ASSERT_TRUE(r.Read(env.ctx, c, env.pids));
   EXPECT_FALSE(c.memory.usage_bytes.has_value());
   EXPECT_FALSE(c.memory.stat.anon.has_value());
   EXPECT_EQ(c.memory.limit_bytes, 268435456u);  // the rest is read
@@ -179,12 +180,12 @@ TEST(VanishTest, DirectoryVanishingUnderTheV2ReaderMeansGone) {
   ReaderEnv env;
   CgroupV2Reader r(t / WebDir());
   ContainerStats c;
-  ASSERT_TRUE(r.Read(env.ctx, c));
+  ASSERT_TRUE(r.Read(env.ctx, c, env.pids));
   // Files not yet kept open (here: all, after Close) must notice the removal.
   r.Close();
   t.Remove(WebDir());
   ContainerStats again;
-  EXPECT_FALSE(r.Read(env.ctx, again));
+  EXPECT_FALSE(r.Read(env.ctx, again, env.pids));
 }
 
 TEST(VanishTest, DirectoryVanishingUnderTheV1ReaderMeansGone) {
@@ -198,7 +199,7 @@ TEST(VanishTest, DirectoryVanishingUnderTheV1ReaderMeansGone) {
   CgroupV1Reader r(dirs, "");
   t.Remove("sys/fs/cgroup/memory" + rel);  // gone from one hierarchy first
   ContainerStats c;
-  EXPECT_FALSE(r.Read(env.ctx, c));
+  EXPECT_FALSE(r.Read(env.ctx, c, env.pids));
 }
 
 TEST(VanishTest, EverythingDeletedNoCrash) {

@@ -88,7 +88,6 @@ inline collector::ContainerStats MakeContainer(uint64_t seed) {
   c.memory_pressure.full = collector::PressureLine{0, 0, 0, 456 + seed};
   c.io_pressure.some = collector::PressureLine{0, 0, 0, 56 + seed};
   c.io_pressure.full = collector::PressureLine{0, 0, 0, 6 + seed};
-  c.pids = {1000 + static_cast<int>(seed)};
   return c;
 }
 

@@ -121,7 +121,7 @@ seeds = {
                   lits(f"{tc}/cgroup_layout_test.cc")],
     "cgroup_path": [cgroup_paths(), lits(f"{tc}/discovery_test.cc")],
     "docker_json": [lits(f"{tc}/docker_parsers_test.cc", f"{tc}/docker_metadata_test.cc",
-                         f"{tc}/docker_events_test.cc", f"{tc}/docker_client_test.cc")],
+                         f"{tc}/docker_events_test.cc", f"{tc}/unix_http_client_test.cc")],
     "podman_json": [lits(f"{tc}/podman_metadata_test.cc", f"{tc}/podman_parsers_test.cc")],
     "crio_json": [lits(f"{tc}/crio_metadata_test.cc", f"{tc}/crio_parsers_test.cc")],
     "kubelet_log_names": [log_names(), lits(f"{tc}/kubelet_metadata_test.cc",

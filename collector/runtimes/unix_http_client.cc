@@ -1,4 +1,4 @@
-#include "collector/runtimes/docker_client.h"
+#include "collector/runtimes/unix_http_client.h"
 
 #include <curl/curl.h>
 #include <malloc.h>
@@ -87,27 +87,27 @@ void GlobalInitOnce() {
 
 }  // namespace
 
-DockerClient::DockerClient(DockerClientOptions options) : options_(std::move(options)) {
+UnixHttpClient::UnixHttpClient(UnixHttpClientOptions options) : options_(std::move(options)) {
   GlobalInitOnce();
   curl_ = curl_easy_init();
 }
 
-DockerClient::~DockerClient() {
+UnixHttpClient::~UnixHttpClient() {
   if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
 }
 
-DockerResponse DockerClient::Get(std::string_view path, std::chrono::milliseconds max_total) {
-  DockerResponse response;
+UnixHttpResponse UnixHttpClient::Get(std::string_view path, std::chrono::milliseconds max_total) {
+  UnixHttpResponse response;
   auto* curl = static_cast<CURL*>(curl_);
   if (curl == nullptr) {
-    response.error = DockerResponse::Error::kTransport;
+    response.error = UnixHttpResponse::Error::kTransport;
     response.detail = "libcurl could not be initialised";
     return response;
   }
   struct stat st;
   if (::stat(options_.socket_path.c_str(), &st) != 0) {
-    response.error = errno == ENOENT ? DockerResponse::Error::kNoSocket
-                                     : DockerResponse::Error::kConnect;
+    response.error = errno == ENOENT ? UnixHttpResponse::Error::kNoSocket
+                                     : UnixHttpResponse::Error::kConnect;
     response.detail = options_.socket_path + ": " + std::strerror(errno);
     return response;
   }
@@ -149,13 +149,13 @@ DockerResponse DockerClient::Get(std::string_view path, std::chrono::millisecond
   response.headers.clear();
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
-      response.error = DockerResponse::Error::kTimeout;
+      response.error = UnixHttpResponse::Error::kTimeout;
       break;
     case CURLE_COULDNT_CONNECT:
-      response.error = DockerResponse::Error::kConnect;
+      response.error = UnixHttpResponse::Error::kConnect;
       break;
     default:
-      response.error = DockerResponse::Error::kTransport;
+      response.error = UnixHttpResponse::Error::kTransport;
       break;
   }
   response.detail = options_.socket_path + ": ";

@@ -1,4 +1,4 @@
-// DockerClient: blocking HTTP GET over a unix socket (the Docker Engine API,
+// UnixHttpClient: blocking HTTP GET over a unix socket (the Docker Engine API,
 // or anything speaking HTTP/1.1 there), built on libcurl with
 // CURLOPT_UNIX_SOCKET_PATH. Every request is bounded by a connect timeout and
 // a total timeout; the caller may shorten the total per request (a deadline
@@ -10,9 +10,9 @@
 //
 // Ownership: owns one libcurl easy handle. Thread-safety: one thread at a
 // time per instance (not internally synchronised). Errors are returned in
-// DockerResponse, never thrown.
-#ifndef BERTH_COLLECTOR_DOCKER_CLIENT_H_
-#define BERTH_COLLECTOR_DOCKER_CLIENT_H_
+// UnixHttpResponse, never thrown.
+#ifndef BERTH_COLLECTOR_UNIX_HTTP_CLIENT_H_
+#define BERTH_COLLECTOR_UNIX_HTTP_CLIENT_H_
 
 #include <chrono>
 #include <cstddef>
@@ -22,7 +22,7 @@
 
 namespace berth::collector {
 
-struct DockerClientOptions {
+struct UnixHttpClientOptions {
   std::string socket_path = "/var/run/docker.sock";
   std::chrono::milliseconds connect_timeout{300};
   std::chrono::milliseconds total_timeout{1000};
@@ -31,7 +31,7 @@ struct DockerClientOptions {
   size_t max_body_bytes = 16u << 20;
 };
 
-struct DockerResponse {
+struct UnixHttpResponse {
   enum class Error {
     kNone,         // an HTTP response arrived (any status)
     kNoSocket,     // the socket file does not exist
@@ -53,25 +53,25 @@ struct DockerResponse {
   }
 };
 
-class DockerClient {
+class UnixHttpClient {
  public:
-  explicit DockerClient(DockerClientOptions options);
-  ~DockerClient();
-  DockerClient(const DockerClient&) = delete;
-  DockerClient& operator=(const DockerClient&) = delete;
+  explicit UnixHttpClient(UnixHttpClientOptions options);
+  ~UnixHttpClient();
+  UnixHttpClient(const UnixHttpClient&) = delete;
+  UnixHttpClient& operator=(const UnixHttpClient&) = delete;
 
   // GET `path` ("/version", "/v1.41/containers/json?all=1"). The total
   // timeout is min(options.total_timeout, max_total) (at least 1 ms).
-  DockerResponse Get(std::string_view path, std::chrono::milliseconds max_total);
-  DockerResponse Get(std::string_view path) { return Get(path, options_.total_timeout); }
+  UnixHttpResponse Get(std::string_view path, std::chrono::milliseconds max_total);
+  UnixHttpResponse Get(std::string_view path) { return Get(path, options_.total_timeout); }
 
-  const DockerClientOptions& options() const { return options_; }
+  const UnixHttpClientOptions& options() const { return options_; }
 
  private:
-  DockerClientOptions options_;
+  UnixHttpClientOptions options_;
   void* curl_ = nullptr;  // CURL*, kept opaque so callers need no curl headers
 };
 
 }  // namespace berth::collector
 
-#endif  // BERTH_COLLECTOR_DOCKER_CLIENT_H_
+#endif  // BERTH_COLLECTOR_UNIX_HTTP_CLIENT_H_

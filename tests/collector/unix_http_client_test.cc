@@ -1,6 +1,6 @@
-// DockerClient over a test unix-socket HTTP server: status and body pass
+// UnixHttpClient over a test unix-socket HTTP server: status and body pass
 // through, errors are classified, bodies and waits are bounded.
-#include "collector/runtimes/docker_client.h"
+#include "collector/runtimes/unix_http_client.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -21,27 +21,27 @@ using berth::testing::FakeResponse;
 using berth::testing::FakeUnixHttpServer;
 using std::chrono::milliseconds;
 
-TEST(DockerClient, PassesStatusAndBodyThrough) {
+TEST(UnixHttpClient, PassesStatusAndBodyThrough) {
   FakeUnixHttpServer server([](const std::string& path) -> FakeResponse {
     if (path == "/v1.41/containers/json?all=1") return {200, "[]"};
     return {404, R"({"message":"page not found"})"};
   });
-  DockerClient client({.socket_path = server.socket_path()});
-  DockerResponse ok = client.Get("/v1.41/containers/json?all=1");
+  UnixHttpClient client({.socket_path = server.socket_path()});
+  UnixHttpResponse ok = client.Get("/v1.41/containers/json?all=1");
   EXPECT_TRUE(ok.ok());
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(ok.body, "[]");
-  DockerResponse missing = client.Get("/nope");
-  EXPECT_EQ(missing.error, DockerResponse::Error::kNone);
+  UnixHttpResponse missing = client.Get("/nope");
+  EXPECT_EQ(missing.error, UnixHttpResponse::Error::kNone);
   EXPECT_FALSE(missing.ok());
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.body, R"({"message":"page not found"})");
 }
 
-TEST(DockerClient, ClassifiesMissingAndRefusingSockets) {
-  DockerClient absent({.socket_path = "/nonexistent/berth/docker.sock"});
-  DockerResponse r = absent.Get("/version");
-  EXPECT_EQ(r.error, DockerResponse::Error::kNoSocket);
+TEST(UnixHttpClient, ClassifiesMissingAndRefusingSockets) {
+  UnixHttpClient absent({.socket_path = "/nonexistent/berth/docker.sock"});
+  UnixHttpResponse r = absent.Get("/version");
+  EXPECT_EQ(r.error, UnixHttpResponse::Error::kNoSocket);
   EXPECT_NE(r.detail.find("/nonexistent/berth/docker.sock"), std::string::npos);
 
   // A socket file nobody listens on any more (a dead daemon's leftover).
@@ -54,30 +54,30 @@ TEST(DockerClient, ClassifiesMissingAndRefusingSockets) {
   std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
   ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
   ::close(fd);
-  DockerClient dead({.socket_path = path});
-  EXPECT_EQ(dead.Get("/version").error, DockerResponse::Error::kConnect);
+  UnixHttpClient dead({.socket_path = path});
+  EXPECT_EQ(dead.Get("/version").error, UnixHttpResponse::Error::kConnect);
   std::filesystem::remove_all(dir);
 }
 
-TEST(DockerClient, TimesOutOnASilentServerWithinTheShorterBudget) {
+TEST(UnixHttpClient, TimesOutOnASilentServerWithinTheShorterBudget) {
   FakeUnixHttpServer server([](const std::string&) {
     FakeResponse response;
     response.hang = true;
     return response;
   });
-  DockerClient client({.socket_path = server.socket_path(), .total_timeout = milliseconds(2000)});
+  UnixHttpClient client({.socket_path = server.socket_path(), .total_timeout = milliseconds(2000)});
   auto start = std::chrono::steady_clock::now();
-  DockerResponse r = client.Get("/version", milliseconds(150));
-  EXPECT_EQ(r.error, DockerResponse::Error::kTimeout);
+  UnixHttpResponse r = client.Get("/version", milliseconds(150));
+  EXPECT_EQ(r.error, UnixHttpResponse::Error::kTimeout);
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(150 + 500));
 }
 
-TEST(DockerClient, RefusesBodiesAboveTheCap) {
+TEST(UnixHttpClient, RefusesBodiesAboveTheCap) {
   FakeUnixHttpServer server(
       [](const std::string&) { return FakeResponse{200, std::string(10000, 'x')}; });
-  DockerClient client({.socket_path = server.socket_path(), .max_body_bytes = 4096});
-  DockerResponse r = client.Get("/containers/json");
-  EXPECT_EQ(r.error, DockerResponse::Error::kTransport);
+  UnixHttpClient client({.socket_path = server.socket_path(), .max_body_bytes = 4096});
+  UnixHttpResponse r = client.Get("/containers/json");
+  EXPECT_EQ(r.error, UnixHttpResponse::Error::kTransport);
   EXPECT_TRUE(r.body.empty());
   EXPECT_NE(r.detail.find("cap of 4096 bytes"), std::string::npos) << r.detail;
 }
@@ -98,7 +98,7 @@ void ResetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 // with or without a Content-Length, without the process holding it: peak RSS
 // grows by at most the cap, and the partial body is freed. (With the old
 // 64 MiB cap the reply came through whole: +50 MB peak, held by the caller.)
-TEST(DockerClient, AFiftyMegabyteReplyIsRefusedAtTheCapAndFreed) {
+TEST(UnixHttpClient, AFiftyMegabyteReplyIsRefusedAtTheCapAndFreed) {
   for (bool announced : {true, false}) {
     SCOPED_TRACE(announced ? "with Content-Length" : "without Content-Length");
     FakeUnixHttpServer server([announced](const std::string&) {
@@ -107,14 +107,14 @@ TEST(DockerClient, AFiftyMegabyteReplyIsRefusedAtTheCapAndFreed) {
       response.no_length = !announced;
       return response;
     });
-    DockerClient client({.socket_path = server.socket_path()});
+    UnixHttpClient client({.socket_path = server.socket_path()});
     EXPECT_EQ(client.options().max_body_bytes, 16u << 20);
     for (int round = 0; round < 2; ++round) {  // the second after malloc saw a big free
       ResetPeakRss();
       const long rss_before = StatusKb("VmRSS:");
-      DockerResponse r = client.Get("/v1.41/containers/json?all=1");
+      UnixHttpResponse r = client.Get("/v1.41/containers/json?all=1");
       const long peak_growth = StatusKb("VmHWM:") - rss_before;
-      EXPECT_EQ(r.error, DockerResponse::Error::kTransport);
+      EXPECT_EQ(r.error, UnixHttpResponse::Error::kTransport);
       EXPECT_NE(r.detail.find(server.socket_path()), std::string::npos) << r.detail;
       EXPECT_NE(r.detail.find("cap of 16 MiB"), std::string::npos) << r.detail;
       EXPECT_EQ(r.body.capacity(), std::string().capacity());  // freed, not just cleared
@@ -127,7 +127,7 @@ TEST(DockerClient, AFiftyMegabyteReplyIsRefusedAtTheCapAndFreed) {
 
 // A reply just under the cap comes through whole, in a buffer no larger
 // than the cap (doubling growth stops there).
-TEST(DockerClient, AReplyJustUnderTheCapComesThrough) {
+TEST(UnixHttpClient, AReplyJustUnderTheCapComesThrough) {
   const size_t size = (16u << 20) - 1;
   FakeUnixHttpServer server([size](const std::string&) {
     FakeResponse response;
@@ -135,8 +135,8 @@ TEST(DockerClient, AReplyJustUnderTheCapComesThrough) {
     response.no_length = true;
     return response;
   });
-  DockerClient client({.socket_path = server.socket_path()});
-  DockerResponse r = client.Get("/containers/json");
+  UnixHttpClient client({.socket_path = server.socket_path()});
+  UnixHttpResponse r = client.Get("/containers/json");
   ASSERT_TRUE(r.ok()) << r.detail;
   EXPECT_EQ(r.body.size(), size);
   EXPECT_LE(r.body.capacity(), size_t{16} << 20);
