@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kSource = "cgroup";
 
 // When each file can have changed (freshness.h), in File order.
-constexpr std::array<ControlFileSpec, 20> kFiles = {{
+constexpr std::array<ControlFileSpec, 21> kFiles = {{
     {"cpu.pressure", Freshness::kWithPressure},
     {"memory.pressure", Freshness::kWithPressure},
     {"io.pressure", Freshness::kWithPressure},
@@ -28,6 +28,7 @@ constexpr std::array<ControlFileSpec, 20> kFiles = {{
     {"memory.events", Freshness::kOnNotify},
     {"memory.swap.current", Freshness::kUntilZero},
     {"memory.swap.max", Freshness::kOnWrite},
+    {"memory.swap.high", Freshness::kOnWrite},
     {"io.stat", Freshness::kEveryCollection},
     {"pids.current", Freshness::kEveryCollection},
     {"pids.max", Freshness::kOnWrite},
@@ -94,6 +95,8 @@ bool CgroupV2Reader::ReadLimits(ReadContext& ctx) {
                [&](uint64_t v) { l.memory_low = v; }) &&
       ReadInto(files_[kSwapMax], dir_, ctx, kSource, uint_or_max,
                [&](uint64_t v) { l.swap_max = v; }) &&
+      ReadInto(files_[kSwapHigh], dir_, ctx, kSource, uint_or_max,
+               [&](uint64_t v) { l.swap_high = v; }) &&
       ReadInto(files_[kPidsMax], dir_, ctx, kSource, uint_or_max,
                [&](uint64_t v) { l.pids_max = v; });
   if (!ok) return false;
@@ -127,6 +130,7 @@ bool CgroupV2Reader::Read(ReadContext& ctx, ContainerStats& out, std::vector<int
   mem.high_bytes = limits.memory_high;
   mem.reservation_bytes = limits.memory_low;
   mem.swap_limit_bytes = limits.swap_max;
+  mem.swap_high_bytes = limits.swap_high;
   out.pids_max = limits.pids_max;
 
   auto uint = [](std::string_view t) { return ParseUint(t); };

@@ -1,6 +1,6 @@
 // CgroupV2Reader: fills ContainerStats from one cgroup v2 directory
 // (cpu.stat, cpu.max, cpu.weight, memory.current/max/high/low/peak,
-// memory.stat, memory.events, memory.swap.current/max, io.stat, pids.current,
+// memory.stat, memory.events, memory.swap.current/max/high, io.stat, pids.current,
 // pids.max, cgroup.procs, cgroup.threads, cpu/memory/io.pressure), keeping
 // each file's descriptor open between reads (see KeptFile).
 //
@@ -10,7 +10,7 @@
 //
 // When each file is read is declared in its table (kFiles in the .cc, see
 // freshness.h): the limit files (cpu.max, cpu.weight, memory.max/high/low,
-// memory.swap.max, pids.max) on a write (inotify); memory.events when the
+// memory.swap.max/high, pids.max) on a write (inotify); memory.events when the
 // kernel notifies a change (the notification can trail the change by ~10 ms,
 // so a collection right after may show the previous value) and with the
 // re-check; memory.swap.current not again on a host without swap once it read
@@ -66,13 +66,13 @@ class CgroupV2Reader {
     kCpuPressure, kMemoryPressure, kIoPressure,  // first: pressure_only reads these
     kCpuStat, kCpuMax, kCpuWeight,
     kMemoryCurrent, kMemoryMax, kMemoryHigh, kMemoryLow, kMemoryPeak,
-    kMemoryStat, kMemoryEvents, kSwapCurrent, kSwapMax,
+    kMemoryStat, kMemoryEvents, kSwapCurrent, kSwapMax, kSwapHigh,
     kIoStat, kPidsCurrent, kPidsMax, kProcs, kThreads,
     kNumFiles
   };
   struct Limits {
     CpuLimits cpu;
-    std::optional<uint64_t> memory_max, memory_high, memory_low, swap_max, pids_max;
+    std::optional<uint64_t> memory_max, memory_high, memory_low, swap_max, swap_high, pids_max;
   };
   bool ReadPressure(ReadContext& ctx, ContainerStats& out);
   bool ReadLimits(ReadContext& ctx);

@@ -72,6 +72,7 @@ struct MemoryStats {
   std::optional<uint64_t> failcnt;            // v1 memory.failcnt
   std::optional<uint64_t> swap_bytes;         // memory.swap.current; v1 memsw.usage - usage
   std::optional<uint64_t> swap_limit_bytes;   // memory.swap.max; v1 memsw.limit; kUnlimited
+  std::optional<uint64_t> swap_high_bytes;    // memory.swap.high (v2); kUnlimited
   MemoryStat stat;
   MemoryEvents events;  // v1: oom_kill from memory.oom_control, max from failcnt
 };

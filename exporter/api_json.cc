@@ -78,6 +78,7 @@ json ContainerJson(const collector::ContainerStats& c, const collector::Containe
       {"cpu_weight", Value(c.cpu_limits.weight)},
       {"memory_bytes", Limit(c.memory.limit_bytes)},
       {"memory_swap_bytes", Limit(c.memory.swap_limit_bytes)},
+      {"memory_swap_high_bytes", Limit(c.memory.swap_high_bytes)},
       {"memory_reservation_bytes", Limit(c.memory.reservation_bytes)},
       {"pids", Limit(c.pids_max)},
   };

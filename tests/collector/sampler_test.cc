@@ -40,6 +40,26 @@ TEST(SamplerTest, LimitsWrittenShowInTheNextCollection) {
   EXPECT_EQ(web->memory.usage_bytes, 1000u);
 }
 
+// memory.swap.high is declared once, as a limit file (kOnWrite): read at the
+// first collection, again only when written, and absent on a kernel without it.
+TEST(SamplerTest, SwapHighIsALimitFileReadOnWrite) {
+  TempTree t("v2-docker-systemd");
+  Sampler sampler(Options(t, std::chrono::hours(1)));
+  ASSERT_EQ(sampler.Collect()->Find(kWeb)->memory.swap_high_bytes, 268435456u);
+  EXPECT_EQ(sampler.Collect()->Find(kWeb)->memory.swap_high_bytes, 268435456u);
+  t.WriteUnnoticed(WebDir() + "/memory.swap.high", "134217728\n");
+  EXPECT_EQ(sampler.Collect()->Find(kWeb)->memory.swap_high_bytes, 268435456u);  // not re-read
+  t.Write(WebDir() + "/memory.swap.high", "max\n");
+  EXPECT_EQ(sampler.Collect()->Find(kWeb)->memory.swap_high_bytes, kUnlimited);  // the watch saw it
+
+  TempTree old_kernel("v2-docker-systemd");
+  old_kernel.Remove(WebDir() + "/memory.swap.high");
+  Sampler without(Options(old_kernel, std::chrono::hours(1)));
+  SnapshotPtr s = without.Collect();
+  EXPECT_FALSE(s->Find(kWeb)->memory.swap_high_bytes);
+  EXPECT_EQ(s->errors.count("cgroup"), 0u);
+}
+
 TEST(SamplerTest, LimitsNoWatchSeesWaitForTheWatchedRefresh) {
   TempTree t("v2-docker-systemd");
   Sampler sampler(Options(t, std::chrono::milliseconds(0)));  // the 10 s re-check every time

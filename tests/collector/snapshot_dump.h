@@ -96,6 +96,7 @@ inline std::string DumpSnapshot(
     o << "  memory.failcnt=" << DumpValue(m.failcnt) << "\n";
     o << "  memory.swap_bytes=" << DumpValue(m.swap_bytes) << "\n";
     o << "  memory.swap_limit_bytes=" << DumpValue(m.swap_limit_bytes) << "\n";
+    o << "  memory.swap_high_bytes=" << DumpValue(m.swap_high_bytes) << "\n";
     const MemoryStat& st = m.stat;
     o << "  memory.stat anon=" << DumpValue(st.anon) << " file=" << DumpValue(st.file)
       << " active_anon=" << DumpValue(st.active_anon)
