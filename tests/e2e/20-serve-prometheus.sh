@@ -26,6 +26,8 @@ done
 source "$ROOT/tests/e2e/lib/dockerd.sh"
 # shellcheck source=lib/stop_pid.sh
 source "$ROOT/tests/e2e/lib/stop_pid.sh"
+# shellcheck source=lib/prometheus.sh
+source "$ROOT/tests/e2e/lib/prometheus.sh"
 tmp=$(mktemp -d /tmp/berth-serve-prom.XXXXXX)
 BERTH_PID= PROM_PID= CHURN_PID=
 cleanup() {
@@ -37,11 +39,6 @@ trap cleanup EXIT
 trap 'exit 143' TERM INT  # run cleanup on a signal too
 fail() { echo "FAIL: $*"; echo "--- berth log"; tail -20 "$tmp/berth.log" 2>/dev/null; exit 1; }
 
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() {  # URL SECONDS
-  for _ in $(seq 1 $(($2 * 5))); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done
-  return 1
-}
 # Number of series an instant query returns.
 count() { promtool query instant -o json "http://127.0.0.1:$prom_port" "$1" 2>/dev/null | jq 'length'; }
 value() { promtool query instant -o json "http://127.0.0.1:$prom_port" "$1" 2>/dev/null | jq -r '.[0].value[1] // empty'; }
@@ -72,20 +69,7 @@ promtool check metrics <"$tmp/metrics.txt" 2>&1 | grep -v container_memory_failc
 [ -s "$tmp/lint.txt" ] && { cat "$tmp/lint.txt"; fail "promtool check metrics complained"; }
 grep -q '^# TYPE container_cpu_usage_seconds_total counter$' "$tmp/metrics.txt" || fail "no cpu family"
 
-prom_port=$(free_port)
-cat >"$tmp/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: berth
-    static_configs:
-      - targets: ["127.0.0.1:$berth_port"]
-EOF
-prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
-  --web.listen-address="127.0.0.1:$prom_port" >"$tmp/prometheus.log" 2>&1 &
-PROM_PID=$!
-wait_http "http://127.0.0.1:$prom_port/-/ready" 30 || fail "prometheus did not become ready"
+start_prometheus "$tmp" "$berth_port" || fail "prometheus did not become ready"
 
 for name in alpha beta gamma; do
   wait_query "container_cpu_usage_seconds_total{name=\"$name\",cpu=\"total\"}" 1 30 || fail "cpu of $name"

@@ -59,6 +59,8 @@ done
 source "$ROOT/tests/e2e/lib/dockerd.sh"
 # shellcheck source=../e2e/lib/stop_pid.sh
 source "$ROOT/tests/e2e/lib/stop_pid.sh"
+# shellcheck source=../e2e/lib/prometheus.sh
+source "$ROOT/tests/e2e/lib/prometheus.sh"
 tmp=$(mktemp -d /tmp/berth-soak.XXXXXX)
 TMUX_SOCK=berth-soak-$$
 BERTH_PID= PROM_PID= TOP_PID= CHURN_PID= SAMPLER_PID= MONITOR_PID=
@@ -77,11 +79,6 @@ trap cleanup EXIT
 trap 'exit 143' TERM INT
 fail() { echo "FAIL: $*"; echo "--- berth log"; tail -20 "$tmp/berth.log" 2>/dev/null; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() {  # URL SECONDS
-  for _ in $(seq 1 $(($2 * 5))); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done
-  return 1
-}
 
 berth_dockerd_start || fail "private dockerd did not start"
 img=$BERTH_E2E_IMAGE
@@ -100,21 +97,7 @@ metrics_url=http://127.0.0.1:$berth_port/metrics
 BERTH_PID=$!
 wait_http "http://127.0.0.1:$berth_port/healthz" 20 || fail "berth serve did not answer"
 
-prom_port=$(free_port)
-prom_url=http://127.0.0.1:$prom_port
-cat >"$tmp/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: berth
-    static_configs:
-      - targets: ["127.0.0.1:$berth_port"]
-EOF
-prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/prom-data" \
-  --web.listen-address="127.0.0.1:$prom_port" >"$tmp/prometheus.log" 2>&1 &
-PROM_PID=$!
-wait_http "$prom_url/-/ready" 30 || fail "prometheus did not become ready"
+start_prometheus "$tmp" "$berth_port" || fail "prometheus did not become ready"
 
 # berth top in a terminal, refreshing every second; its pid via the shell it replaces.
 tm new-session -d -s top -x 160 -y 50 \
