@@ -21,7 +21,7 @@
 #     was before the churn (one anchor container runs throughout).
 # Usage: tests/soak/churn-soak.sh [--duration SECONDS]   (default 600; CI 60)
 # Env: BERTH_BIN; BERTH_SOAK_MAX_RSS_KB_PER_MIN, BERTH_SOAK_MAX_FDS_PER_MIN:
-# the slope thresholds, by default 1024 KB/min and 20 fds/min for runs under
+# the slope thresholds, by default 2048 KB/min and 36 fds/min for runs under
 # 5 minutes (their fit still holds some warm-up: serve's RSS settles over ~4
 # minutes), 256 KB/min and 3 fds/min from 5 minutes on (64 KiB and one
 # descriptor leaked per scrape measured 4.9 MB/min and 72 fds/min; a
@@ -42,7 +42,7 @@ done
 case "$duration" in ''|*[!0-9]*) echo "churn-soak: --duration wants whole seconds" >&2; exit 2 ;; esac
 [ "$duration" -ge 30 ] || { echo "churn-soak: --duration of at least 30 s" >&2; exit 2; }
 if [ "$duration" -lt 300 ]; then
-  max_rss_slope=${BERTH_SOAK_MAX_RSS_KB_PER_MIN:-1024} max_fd_slope=${BERTH_SOAK_MAX_FDS_PER_MIN:-20}
+  max_rss_slope=${BERTH_SOAK_MAX_RSS_KB_PER_MIN:-2048} max_fd_slope=${BERTH_SOAK_MAX_FDS_PER_MIN:-36}
 else
   max_rss_slope=${BERTH_SOAK_MAX_RSS_KB_PER_MIN:-256} max_fd_slope=${BERTH_SOAK_MAX_FDS_PER_MIN:-3}
 fi
