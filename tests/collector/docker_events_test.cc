@@ -432,7 +432,9 @@ TEST(DockerEvents, TheTimeoutHoldsUnderAFloodAgainstHungInspects) {
   }
   auto start = std::chrono::steady_clock::now();
   docker.reset();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(1000)) << "shutdown";
+  // Shutdown ends the event stream mid-flood; 1.18 s was seen under ASan on a
+  // loaded host, so the bound is 3 s (the old per-event inspects took 26.6 s).
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(3000)) << "shutdown";
   stop = true;
   flooder.join();
 }
