@@ -31,7 +31,7 @@ printf '%-18s %12s %9s  %s\n' target executions exec/s result
 for t in "${targets[@]}"; do
   log=build/fuzz/logs/$t.log
   start=$(date +%s.%N)
-  "$bin/${t}_fuzz" "${limit[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+  "$bin/${t}_fuzz" "${limit[@]}" -max_len=4096 -timeout="${BERTH_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="build/fuzz/artifacts/$t-" \
     "build/fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
