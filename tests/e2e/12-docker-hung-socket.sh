@@ -15,6 +15,8 @@ WORK=$(mktemp -d /tmp/berth-e2e-hung.XXXXXX)
 HUNG_PID= BERTH_PID=
 # shellcheck source=lib/stop_pid.sh
 source "$(dirname "$0")/lib/stop_pid.sh"
+# shellcheck source=lib/hung_socket.sh
+source "$(dirname "$0")/lib/hung_socket.sh"
 cleanup() {
   local rc=$?
   stop_pid "$BERTH_PID"
@@ -27,18 +29,7 @@ fail() { echo "FAIL: $*"; echo "--- berth log"; tail -20 "$WORK/berth.log" 2>/de
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 SOCK=$WORK/hung.sock
-python3 - "$SOCK" <<'PY' &
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(sys.argv[1]); s.listen(64)
-held = []
-while True:
-    conn, _ = s.accept()
-    held.append(conn)  # read nothing, answer nothing, close nothing
-PY
-HUNG_PID=$!
-for _ in $(seq 1 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
-[ -S "$SOCK" ] || fail "hung socket not created"
+start_hung_socket "$SOCK" || fail "hung socket not created"
 
 # berth stats --no-stream: two samples one second apart; the first waits for
 # the 1 s metadata budget, the second is in backoff.

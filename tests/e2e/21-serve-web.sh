@@ -39,7 +39,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT  # run cleanup on a signal too
 fail() { echo "FAIL: $*"; for f in "$tmp"/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -5 "$f"; }; done; exit 1; }
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=lib/http.sh
+source "$ROOT/tests/e2e/lib/http.sh"
 
 # start NAME ARGS... : runs berth serve in the background, waits for its
 # "listening" log line, sets PORT from it.

@@ -16,6 +16,7 @@
 #   7. SIGTERM ends serve within 2 s while a scrape is stuck on a runtime
 #      socket that never answers (--docker.timeout 60s).
 # Env: BERTH_BIN. Exit 0 pass, 77 skip, else fail. Stops what it started.
+# berth-e2e: alone  (its latency bounds need a host without a neighbour's e2e load)
 set -uo pipefail
 [ -n "${BERTH_BIN:-}" ] && [ -x "$BERTH_BIN" ] || { echo "SKIP: BERTH_BIN is not set to the built berth binary"; exit 77; }
 for tool in curl python3 mkfifo; do
@@ -27,6 +28,8 @@ WORK=$(mktemp -d /tmp/berth-e2e-hostile.XXXXXX)
 BERTH_PID='' HUNG_PID=''
 # shellcheck source=lib/stop_pid.sh
 source "$HERE/lib/stop_pid.sh"
+# shellcheck source=lib/hung_socket.sh
+source "$HERE/lib/hung_socket.sh"
 cleanup() {
   local rc=$?
   stop_pid "$BERTH_PID"
@@ -46,7 +49,8 @@ B=$ROOT/sys/fs/cgroup/system.slice/docker-9a8b7c6d5e4f30211f2e3d4c5b6a7988172635
 cp "$A/memory.stat" "$WORK/memory.stat.orig"
 cp "$A/io.stat" "$WORK/io.stat.orig"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=lib/http.sh
+source "$HERE/lib/http.sh"
 
 # berth stats --no-stream on the tree, timed (the child alone, not python's
 # start) and with its peak RSS (KiB). Sets STATS_MS, STATS_RSS_KB, STATS_RC;
@@ -252,18 +256,7 @@ stop_pid "$BERTH_PID"; BERTH_PID=
 
 # --- 7. SIGTERM while a scrape is stuck on a runtime socket -------------------
 SOCK=$WORK/hung.sock
-python3 - "$SOCK" <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(sys.argv[1]); s.listen(64)
-held = []
-while True:
-    conn, _ = s.accept()
-    held.append(conn)  # read nothing, answer nothing
-PY
-HUNG_PID=$!
-for _ in $(seq 1 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
-[ -S "$SOCK" ] || fail "hung socket not created"
+start_hung_socket "$SOCK" || fail "hung socket not created"
 PORT=$(free_port)
 "$BERTH_BIN" serve --path.rootfs "$ROOT" --docker.socket "$SOCK" --docker.timeout 60s \
   --web.listen-address "127.0.0.1:$PORT" >"$WORK/berth.log" 2>&1 &

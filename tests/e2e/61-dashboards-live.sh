@@ -38,6 +38,8 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root for a private dockerd"; exit 77; }
 
 source "$ROOT/tests/e2e/lib/dockerd.sh"
+# shellcheck source=lib/prometheus.sh
+source "$ROOT/tests/e2e/lib/prometheus.sh"
 tmp=$(mktemp -d /tmp/berth-dashboards-live.XXXXXX)
 BERTH_PID= PROM_PID= FAKE_K8S_LOGS= FAKE_K8S_CGROUPS=0 uid= k8s_labels=
 cleanup() {
@@ -74,12 +76,6 @@ flappy_start_after() {  # OLD SECONDS
     [ -n "$v" ] && [ "$v" != "$1" ] && { echo "$v"; return 0; }
     sleep 0.2
   done
-  return 1
-}
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() {  # URL SECONDS
-  local i
-  for i in $(seq 1 $(($2 * 5))); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done
   return 1
 }
 
@@ -151,26 +147,8 @@ fake_pod_relabel() {
 EOF2
 }
 
-prom_port=$(free_port)
-cat >"$tmp/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-  evaluation_interval: 1s
-rule_files:
-$(for f in "$D"/rules/*.yml; do echo "  - $f"; done)
-scrape_configs:
-  - job_name: berth
-    static_configs:
-      - targets: ["127.0.0.1:$berth_port"]
-$(fake_pod_relabel)
-EOF
-promtool check config "$tmp/prometheus.yml" >"$tmp/promtool.out" 2>&1 ||
-  { echo "FAIL: promtool check config"; cat "$tmp/promtool.out"; exit 1; }
-prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
-  --web.listen-address="127.0.0.1:$prom_port" >"$tmp/prometheus.log" 2>&1 &
-PROM_PID=$!
-wait_http "http://127.0.0.1:$prom_port/-/ready" 30 ||
+PROM_JOB_EXTRA=$(fake_pod_relabel)
+start_prometheus "$tmp" "$berth_port" "$D"/rules/*.yml ||
   { echo "FAIL: prometheus did not become ready"; tail -20 "$tmp/prometheus.log"; exit 1; }
 echo "berth on :$berth_port, prometheus on :$prom_port; $k8s_note"
 

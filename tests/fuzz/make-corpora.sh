@@ -133,6 +133,7 @@ seeds = {
     "basic_auth": [lits(f"{te}/basic_auth_test.cc")],
     "http_request": [lits(f"{te}/http_request_test.cc", f"{te}/http_server_test.cc")],
     "go_template": [lits(f"{tl}/stats_output_test.cc")],
+    "utf8_text": [lits(f"{tc}/utf8_text_test.cc"), cgroup_paths()],
 }
 for target, sources in seeds.items():
     d = os.path.join(out, target)
