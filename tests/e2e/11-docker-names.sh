@@ -18,9 +18,9 @@ source "$HERE/lib/dockerd.sh"
 source "$HERE/lib/stop_pid.sh"
 
 [ -n "${BERTH_BIN:-}" ] && [ -x "$BERTH_BIN" ] || { echo "SKIP: BERTH_BIN is not set to the built berth binary"; exit 77; }
-for tool in curl python3; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
-done
+# shellcheck source=lib/require.sh
+source "$(dirname "$0")/lib/require.sh"
+require_tools curl python3
 
 WORK=$(mktemp -d /tmp/berth-e2e-names.XXXXXX)
 BERTH_PID=

@@ -24,13 +24,13 @@ source "$HERE/lib/dockerd.sh"  # berth_busybox_rootfs
 source "$HERE/lib/stop_pid.sh"
 
 [ -n "${BERTH_BIN:-}" ] && [ -x "$BERTH_BIN" ] || { echo "SKIP: BERTH_BIN is not set to the built berth binary"; exit 77; }
-for tool in podman curl python3; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed (apt-get install podman)"; exit 77; }
-done
+# shellcheck source=lib/require.sh
+source "$(dirname "$0")/lib/require.sh"
+require_tools podman curl python3
 BUSYBOX=$(command -v busybox || true)
 [ -x /bin/busybox ] && BUSYBOX=/bin/busybox
 [ -n "$BUSYBOX" ] || { echo "SKIP: busybox not installed (apt-get install busybox-static)"; exit 77; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (rootful Podman)"; exit 77; }
+require_root "rootful Podman"
 
 WORK=$(mktemp -d /tmp/berth-e2e-podman.XXXXXX)
 SOCK=$WORK/podman.sock

@@ -20,10 +20,10 @@ PY=$(command -v python3 || true)
 # shellcheck source=lib/stop_pid.sh
 source "$ROOT/tests/e2e/lib/stop_pid.sh"
 
-[ -x "$BERTH_BIN" ] || { echo "SKIP: no berth binary at $BERTH_BIN"; exit 77; }
-for tool in jq curl promtool "$PY"; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed (.ci/packages-test.txt)"; exit 77; }
-done
+# shellcheck source=lib/require.sh
+source "$(dirname "$0")/lib/require.sh"
+require_berth
+require_tools jq curl promtool "$PY"
 
 tmp=$(mktemp -d /tmp/berth-e2e-hostile.XXXXXX)
 TMUX_SOCK=berth-hostile-e2e-$$

@@ -17,11 +17,11 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BERTH_BIN=${BERTH_BIN:-$ROOT/build/release/cli/berth}
 PY=$(command -v python3 || true)
 
-for tool in prometheus promtool curl jq "$PY"; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed (.ci/packages-test.txt)"; exit 77; }
-done
-[ -x "$BERTH_BIN" ] || { echo "SKIP: no berth binary at $BERTH_BIN"; exit 77; }
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root for a private dockerd"; exit 77; }
+# shellcheck source=lib/require.sh
+source "$(dirname "$0")/lib/require.sh"
+require_tools prometheus promtool curl jq "$PY"
+require_berth
+require_root "a private dockerd"
 
 source "$ROOT/tests/e2e/lib/dockerd.sh"
 # shellcheck source=lib/stop_pid.sh

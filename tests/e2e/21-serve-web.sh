@@ -19,10 +19,10 @@ BERTH_BIN=${BERTH_BIN:-$ROOT/build/release/cli/berth}
 FIXTURE=$ROOT/tests/fixtures/v2-docker-systemd
 PY=$(command -v python3 || true)
 
-for tool in curl openssl "$PY"; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
-done
-[ -x "$BERTH_BIN" ] || { echo "SKIP: no berth binary at $BERTH_BIN"; exit 77; }
+# shellcheck source=lib/require.sh
+source "$(dirname "$0")/lib/require.sh"
+require_tools curl openssl "$PY"
+require_berth
 [ -d "$FIXTURE" ] || { echo "SKIP: no fixture tree $FIXTURE"; exit 77; }
 
 tmp=$(mktemp -d /tmp/berth-serve-web.XXXXXX)

@@ -19,9 +19,9 @@
 # berth-e2e: alone  (its latency bounds need a host without a neighbour's e2e load)
 set -uo pipefail
 [ -n "${BERTH_BIN:-}" ] && [ -x "$BERTH_BIN" ] || { echo "SKIP: BERTH_BIN is not set to the built berth binary"; exit 77; }
-for tool in curl python3 mkfifo; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
-done
+# shellcheck source=lib/require.sh
+source "$(dirname "$0")/lib/require.sh"
+require_tools curl python3 mkfifo
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d /tmp/berth-e2e-hostile.XXXXXX)

@@ -12,9 +12,9 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 D=$ROOT/dashboards
 PY=$(command -v /usr/bin/python3 || command -v python3)
 
-for tool in promtool "$PY"; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed (.ci/packages-test.txt: prometheus, python3)"; exit 77; }
-done
+# shellcheck source=lib/require.sh
+source "$(dirname "$0")/lib/require.sh"
+require_tools promtool "$PY"
 
 tmp=$(mktemp -d /tmp/berth-dashboards-static.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

@@ -30,12 +30,12 @@ D=$ROOT/dashboards
 PY=$(command -v /usr/bin/python3 || command -v python3)
 BERTH_BIN=${BERTH_BIN:-$ROOT/build/release/cli/berth}
 
-for tool in prometheus promtool curl "$PY"; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed (.ci/packages-test.txt)"; exit 77; }
-done
-[ -x "$BERTH_BIN" ] || { echo "SKIP: no berth binary at $BERTH_BIN (set BERTH_BIN)"; exit 77; }
+# shellcheck source=lib/require.sh
+source "$(dirname "$0")/lib/require.sh"
+require_tools prometheus promtool curl "$PY"
+require_berth
 "$BERTH_BIN" serve --help >/dev/null 2>&1 || { echo "SKIP: $BERTH_BIN has no working 'serve' subcommand"; exit 77; }
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root for a private dockerd"; exit 77; }
+require_root "a private dockerd"
 
 source "$ROOT/tests/e2e/lib/dockerd.sh"
 # shellcheck source=lib/prometheus.sh

@@ -16,9 +16,9 @@ BUILD_DIR=${BERTH_BUILD_DIR:-$ROOT/build/release}
 [ -d "$BUILD_DIR" ] && BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
 PY=/usr/bin/python3
 
-for tool in docker-compose promtool amtool systemd-analyze cmake "$PY"; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed (.ci/packages-test.txt)"; exit 77; }
-done
+# shellcheck source=lib/require.sh
+source "$(dirname "$0")/lib/require.sh"
+require_tools docker-compose promtool amtool systemd-analyze cmake "$PY"
 "$PY" -c 'import yaml, jsonschema, kubernetes' 2>/dev/null ||
   { echo "SKIP: python3-yaml, python3-jsonschema or python3-kubernetes missing"; exit 77; }
 

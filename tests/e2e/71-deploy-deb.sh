@@ -13,10 +13,10 @@ BUILD_DIR=${BERTH_BUILD_DIR:-$ROOT/build/release}
 # shellcheck source=../deploy/debian-rootfs.sh
 source "$ROOT/tests/deploy/debian-rootfs.sh"
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (chroot, debootstrap)"; exit 77; }
-for tool in cpack dpkg-deb dpkg-shlibdeps file debootstrap chroot; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed (.ci/packages-test.txt)"; exit 77; }
-done
+# shellcheck source=lib/require.sh
+source "$(dirname "$0")/lib/require.sh"
+require_root "chroot, debootstrap"
+require_tools cpack dpkg-deb dpkg-shlibdeps file debootstrap chroot
 [ -f "$BUILD_DIR/CPackConfig.cmake" ] || { echo "FAIL: $BUILD_DIR is not a configured build tree"; exit 1; }
 
 tmp=$(mktemp -d /tmp/berth-deploy-deb.XXXXXX)

@@ -50,11 +50,11 @@ fi
 # slopes are fitted to what follows.
 warmup=$((duration / 4 < 60 ? duration / 4 : 60))
 
-for tool in prometheus promtool curl jq python3 tmux; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed (.ci/packages-test.txt)"; exit 77; }
-done
-[ -x "$BERTH_BIN" ] || { echo "SKIP: no berth binary at $BERTH_BIN"; exit 77; }
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root for a private dockerd"; exit 77; }
+# shellcheck source=lib/require.sh
+source "$(dirname "$0")/../e2e/lib/require.sh"
+require_tools prometheus promtool curl jq python3 tmux
+require_berth
+require_root "a private dockerd"
 
 source "$ROOT/tests/e2e/lib/dockerd.sh"
 # shellcheck source=../e2e/lib/stop_pid.sh
