@@ -38,15 +38,7 @@ namespace {
 using berth::exporter::HttpHandlers;
 using berth::exporter::HttpReply;
 
-class PrebuiltSource : public berth::exporter::SnapshotSource {
- public:
-  explicit PrebuiltSource(berth::collector::SnapshotPtr snapshot) : snapshot_(std::move(snapshot)) {}
-  berth::collector::SnapshotPtr Collect() override { return snapshot_; }
-  berth::collector::ErrorCounts ErrorTotals() const override { return {}; }
-
- private:
-  berth::collector::SnapshotPtr snapshot_;
-};
+using berth::testing::PrebuiltSource;
 
 struct Args {
   std::string server;

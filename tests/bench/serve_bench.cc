@@ -73,15 +73,7 @@ double CpuSeconds() {
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
-class PrebuiltSource : public berth::exporter::SnapshotSource {
- public:
-  explicit PrebuiltSource(berth::collector::SnapshotPtr snapshot) : snapshot_(std::move(snapshot)) {}
-  berth::collector::SnapshotPtr Collect() override { return snapshot_; }
-  berth::collector::ErrorCounts ErrorTotals() const override { return {}; }
-
- private:
-  berth::collector::SnapshotPtr snapshot_;
-};
+using berth::testing::PrebuiltSource;
 
 void Run(size_t containers) {
   const auto snapshot = berth::testing::MakeSnapshot(containers);

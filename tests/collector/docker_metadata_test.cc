@@ -3,7 +3,6 @@
 #include "collector/runtimes/docker_metadata.h"
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "tests/collector/fake_unix_http_server.h"
+#include "tests/log_capture.h"
 
 namespace berth::collector {
 namespace {
@@ -104,31 +104,7 @@ DockerOptions OptionsFor(const std::string& socket_path) {
   return options;
 }
 
-// Captures what spdlog's default logger says during a test.
-class LogCapture {
- public:
-  LogCapture() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64)) {
-    previous_ = spdlog::default_logger();
-    auto logger = std::make_shared<spdlog::logger>("capture", sink_);
-    logger->set_level(spdlog::level::debug);
-    spdlog::set_default_logger(logger);
-  }
-  ~LogCapture() { spdlog::set_default_logger(previous_); }
-  int Count(spdlog::level::level_enum level) const {
-    int n = 0;
-    for (const auto& msg : sink_->last_raw()) n += msg.level == level;
-    return n;
-  }
-  std::string Text() const {
-    std::string out;
-    for (const std::string& line : sink_->last_formatted()) out += line;
-    return out;
-  }
-
- private:
-  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
-  std::shared_ptr<spdlog::logger> previous_;
-};
+using berth::testing::LogCapture;
 
 TEST(DockerMetadata, NamesImagesLabelsAndStartTime) {
   FakeUnixHttpServer server(Engine("1.51", "1.24"));

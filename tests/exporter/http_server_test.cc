@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -114,6 +115,17 @@ class HttpServerTest : public ::testing::Test {
     EXPECT_TRUE(address) << error;
     return *address;
   }
+  // A plain-HTTP server over handlers_ on an ephemeral loopback port, started.
+  std::unique_ptr<HttpServer> StartPlain() {
+    auto server = std::make_unique<HttpServer>(handlers_, no_auth_, std::nullopt);
+    std::string error;
+    if (!server->Bind(Address("127.0.0.1:0"), &error)) {
+      ADD_FAILURE() << error;
+      return nullptr;
+    }
+    server->Start(nullptr);
+    return server;
+  }
   FixedSource source_;
   SharedCollection collection_{source_, std::chrono::milliseconds(500)};
   HttpHandlers handlers_{collection_, FamilyOptions{}, "/metrics"};
@@ -121,11 +133,9 @@ class HttpServerTest : public ::testing::Test {
 };
 
 TEST_F(HttpServerTest, ServesMetricsPlainAndGzip) {
-  HttpServer server(handlers_, no_auth_, std::nullopt);
-  std::string error;
-  ASSERT_TRUE(server.Bind(Address("127.0.0.1:0"), &error)) << error;
-  server.Start(nullptr);
-  httplib::Client client("127.0.0.1", PortOf(server.bound()[0]));
+  auto server = StartPlain();
+  ASSERT_TRUE(server);
+  httplib::Client client("127.0.0.1", PortOf(server->bound()[0]));
   client.set_decompress(false);
   auto plain = client.Get("/metrics");
   ASSERT_TRUE(plain);
@@ -152,7 +162,7 @@ TEST_F(HttpServerTest, ServesMetricsPlainAndGzip) {
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
   EXPECT_EQ(missing->get_header_value("Content-Type"), "application/json");
-  server.Stop();
+  server->Stop();
 }
 
 TEST_F(HttpServerTest, Ipv6LoopbackAndDualStack) {
@@ -222,11 +232,9 @@ TEST_F(HttpServerTest, BasicAuth401Then200) {
 }
 
 TEST_F(HttpServerTest, PipelinedRequestsAnsweredInOrder) {
-  HttpServer server(handlers_, no_auth_, std::nullopt);
-  std::string error;
-  ASSERT_TRUE(server.Bind(Address("127.0.0.1:0"), &error)) << error;
-  server.Start(nullptr);
-  const int fd = Connect(PortOf(server.bound()[0]));
+  auto server = StartPlain();
+  ASSERT_TRUE(server);
+  const int fd = Connect(PortOf(server->bound()[0]));
   ASSERT_GE(fd, 0);
   std::string requests;
   const char* paths[] = {"/healthz", "/nope", "/metrics", "/healthz", "/api/v1/containers/x"};
@@ -246,11 +254,9 @@ TEST_F(HttpServerTest, PipelinedRequestsAnsweredInOrder) {
 }
 
 TEST_F(HttpServerTest, AHeadDribbledAByteAtATimeIsServedOnceItsBlankLineArrives) {
-  HttpServer server(handlers_, no_auth_, std::nullopt);
-  std::string error;
-  ASSERT_TRUE(server.Bind(Address("127.0.0.1:0"), &error)) << error;
-  server.Start(nullptr);
-  const int fd = Connect(PortOf(server.bound()[0]));
+  auto server = StartPlain();
+  ASSERT_TRUE(server);
+  const int fd = Connect(PortOf(server->bound()[0]));
   ASSERT_GE(fd, 0);
   // Every byte its own read, so the blank line ("\r\n\r\n") is split over
   // four reads; then a second request with bare LFs, split the same way.
@@ -345,16 +351,19 @@ TEST_F(HttpServerTest, StopIsBoundedWhileAHandlerIsStuck) {
   stuck.get();
 }
 
-// ThreadSanitizer makes every allocation and lock some ten times slower:
-// the server's 1,000 accepts (each with an SSL_new under TLS) then take about
-// a second before the scrape's own connection is reached (1.45 s measured for
-// both TLS requests on a quiet machine, over 5 s under `ctest -j2` on a loaded
-// one). That build checks for races (the scrapes must still be answered); the
-// 1 s bound is held by the release and ASan builds.
+// The bug this guards against left scrapes unanswered for as long as the slow
+// connections stayed (a Prometheus scrape timeout, then a restarted pod), so
+// the bound is "answered well inside Prometheus' 10 s default", not a latency
+// figure: each request gets 5 s. The server's 1,000 accepts (each with an
+// SSL_new under TLS) come first: 1.45 s for both TLS requests on a quiet
+// machine, over 5 s under ThreadSanitizer (every allocation and lock ten times
+// slower), and a 1 s bound failed the TLS case under load of 20 from other
+// builds. ThreadSanitizer's build checks for races (the scrapes must still be
+// answered) with 30 s.
 #if defined(__SANITIZE_THREAD__)
 constexpr int kSlowScrapeTimeoutSeconds = 30;
 #else
-constexpr int kSlowScrapeTimeoutSeconds = 1;
+constexpr int kSlowScrapeTimeoutSeconds = 5;
 #endif
 
 // 1,000 idle, dribbling and half-handshaken connections; then /healthz and
@@ -397,11 +406,9 @@ void HoldManyAndScrape(HttpServer& server, bool tls, const std::string& ca_file)
 }
 
 TEST_F(HttpServerTest, ThousandSlowConnectionsDoNotStarveScrapes) {
-  HttpServer server(handlers_, no_auth_, std::nullopt);
-  std::string error;
-  ASSERT_TRUE(server.Bind(Address("127.0.0.1:0"), &error)) << error;
-  server.Start(nullptr);
-  HoldManyAndScrape(server, false, "");
+  auto server = StartPlain();
+  ASSERT_TRUE(server);
+  HoldManyAndScrape(*server, false, "");
 }
 
 class TempDir {

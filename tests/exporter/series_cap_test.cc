@@ -10,7 +10,6 @@
 
 #include <gtest/gtest.h>
 #include <prometheus/text_serializer.h>
-#include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "collector/sampler.h"
@@ -19,6 +18,7 @@
 #include "exporter/metrics_page.h"
 #include "tests/collector/temp_tree.h"
 #include "tests/exporter/snapshot_builder.h"
+#include "tests/log_capture.h"
 
 namespace berth::exporter {
 namespace {
@@ -143,22 +143,7 @@ TEST(SeriesCapTest, PageReportsDropsByFamily) {
   EXPECT_NE(text.find("# TYPE berth_series_dropped gauge\n"), std::string::npos);
 }
 
-// Captures what spdlog's default logger says during a test.
-class LogCapture {
- public:
-  LogCapture() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64)) {
-    previous_ = spdlog::default_logger();
-    auto logger = std::make_shared<spdlog::logger>("capture", sink_);
-    logger->set_level(spdlog::level::debug);
-    spdlog::set_default_logger(logger);
-  }
-  ~LogCapture() { spdlog::set_default_logger(previous_); }
-  std::vector<std::string> Lines() const { return sink_->last_formatted(); }
-
- private:
-  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
-  std::shared_ptr<spdlog::logger> previous_;
-};
+using berth::testing::LogCapture;
 
 TEST(SeriesCapTest, LoggedOncePerContainerAndFamilyAndAgainAfterARecovery) {
   LogCapture log;

@@ -10,8 +10,10 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "collector/snapshot.h"
+#include "exporter/snapshot_source.h"
 
 namespace berth::testing {
 
@@ -118,6 +120,18 @@ inline std::shared_ptr<collector::Snapshot> MakeSnapshot(size_t containers, uint
   snapshot->collect_duration = std::chrono::microseconds(1500);
   return snapshot;
 }
+
+// A SnapshotSource that answers every Collect() with the same snapshot, no
+// errors: what the benchmarks scrape.
+class PrebuiltSource : public exporter::SnapshotSource {
+ public:
+  explicit PrebuiltSource(collector::SnapshotPtr snapshot) : snapshot_(std::move(snapshot)) {}
+  collector::SnapshotPtr Collect() override { return snapshot_; }
+  collector::ErrorCounts ErrorTotals() const override { return {}; }
+
+ private:
+  collector::SnapshotPtr snapshot_;
+};
 
 }  // namespace berth::testing
 
