@@ -513,7 +513,10 @@ bool DecodeFrame(std::string_view raw, bool key, FrameState* state, Snapshot* ou
       std::chrono::duration_cast<std::chrono::steady_clock::duration>(
           std::chrono::nanoseconds(next.monotonic_ns)));
   snap.collect_duration = std::chrono::nanoseconds(static_cast<int64_t>(duration & INT64_MAX));
-  if (!DecodeHost(next.host_shape, next.host_numbers, &snap.host)) return fail("bad host facts");
+  const bool build = out != nullptr;  // else only the state advances (a seek's chain)
+  if (build && !DecodeHost(next.host_shape, next.host_numbers, &snap.host)) {
+    return fail("bad host facts");
+  }
   const uint64_t n = r.Varint();
   // A container takes at least three bytes (reference, shape flag, count).
   if (!r.ok() || n > r.remaining() / 3) return fail("bad container count");
@@ -539,13 +542,14 @@ bool DecodeFrame(std::string_view raw, bool key, FrameState* state, Snapshot* ou
     if (!r.ok() || !DecodeNumbers(r, base != nullptr ? &base->numbers : nullptr, &entry.numbers)) {
       return fail("bad container numbers");
     }
-    ContainerStats c;
-    if (!DecodeContainer(entry.shape, entry.numbers, &c)) return fail("bad container shape");
-    if (!snap.containers.empty() && !(snap.containers.back().identity.id < c.identity.id)) {
-      return fail("containers out of order");
+    if (build) {
+      ContainerStats c;
+      if (!DecodeContainer(entry.shape, entry.numbers, &c)) return fail("bad container shape");
+      if (!snap.containers.empty() && !(snap.containers.back().identity.id < c.identity.id)) {
+        return fail("containers out of order");
+      }
+      snap.containers.push_back(std::move(c));
     }
-    entry.id = c.identity.id;
-    snap.containers.push_back(std::move(c));
     next.containers.push_back(std::move(entry));
   }
   const uint8_t stopped_follows = r.Byte();
@@ -556,7 +560,9 @@ bool DecodeFrame(std::string_view raw, bool key, FrameState* state, Snapshot* ou
     if (!delta) return fail("key frame without stopped list");
     next.stopped = state->stopped;
   }
-  if (!r.ok() || !DecodeStopped(next.stopped, &snap.stopped)) return fail("bad stopped list");
+  if (!r.ok() || (build && !DecodeStopped(next.stopped, &snap.stopped))) {
+    return fail("bad stopped list");
+  }
   const uint64_t errors = r.Varint();
   if (!r.ok() || errors > r.remaining()) return fail("bad error counts");
   for (uint64_t i = 0; i < errors; ++i) {
@@ -566,7 +572,7 @@ bool DecodeFrame(std::string_view raw, bool key, FrameState* state, Snapshot* ou
   if (!r.ok()) return fail("bad error counts");
   if (!r.empty()) return fail("trailing bytes in frame");
   *state = std::move(next);
-  *out = std::move(snap);
+  if (build) *out = std::move(snap);
   return true;
 }
 

@@ -56,7 +56,9 @@ std::string EncodeFrame(const collector::Snapshot& snap, bool key, FrameState* s
 // Decodes one frame into `out`. A delta frame needs `state` from the frame
 // before it (valid); a key frame ignores it. On success updates `state` and
 // returns true; on failure returns false, sets `error` and leaves `state`
-// invalid (the next delta cannot be decoded either).
+// invalid (the next delta cannot be decoded either). `out` null: only the
+// state advances (the frames a seek passes on its way from a key frame are
+// checked but not built into Snapshots).
 bool DecodeFrame(std::string_view raw, bool key, FrameState* state, collector::Snapshot* out,
                  std::string* error);
 

@@ -185,7 +185,8 @@ collector::SnapshotPtr StoreReader::Load(size_t i, std::string* error) {
     }
     std::string why;
     if (!Decompress(payload, kMaxFrameBytes, &raw, &why) ||
-        !DecodeFrame(raw, key, &cursor_state_, snap.get(), &why)) {
+        !DecodeFrame(raw, key, &cursor_state_, offset == ref.offset ? snap.get() : nullptr,
+                     &why)) {
       *error = seg.path + " at offset " + std::to_string(offset) + ": " + why;
       return nullptr;
     }
