@@ -2,6 +2,7 @@
 //   berth top     live, interactive view (the main job)
 //   berth stats   docker stats-compatible output
 //   berth serve   Prometheus /metrics, JSON API, health
+//   berth record  history store for replay
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/record_command.h"
 #include "cli/serve_command.h"
 #include "collector/build_info.h"
 #include "cli/stats_command.h"
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
   berth::cli::AddTopCommand(app);
   berth::cli::AddStatsCommand(app);
   berth::cli::AddServeCommand(app);
+  berth::cli::AddRecordCommand(app);
   // Subcommands run in their callbacks; a failing one has printed its one
   // line and throws CLI::RuntimeError(exit_code).
   try {

@@ -1,11 +1,16 @@
 #include "cli/serve_command.h"
 
+#include <pthread.h>
+
+#include <csignal>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
 #include "cli/common_options.h"
+#include "cli/record_options.h"
 #include "collector/sampler.h"
 #include "exporter/collector_groups.h"
 #include "exporter/serve.h"
@@ -13,21 +18,30 @@
 namespace berth::cli {
 namespace {
 
-// The Sampler as serve's SnapshotSource.
+// The Sampler as serve's SnapshotSource. With --record.dir the recorder's
+// thread collects too: the mutex keeps the Sampler to one caller at a time.
 class SamplerSource : public exporter::SnapshotSource {
  public:
   explicit SamplerSource(std::unique_ptr<collector::Sampler> sampler)
       : sampler_(std::move(sampler)) {}
-  collector::SnapshotPtr Collect() override { return sampler_->Collect(); }
-  collector::ErrorCounts ErrorTotals() const override { return sampler_->error_totals(); }
+  collector::SnapshotPtr Collect() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return sampler_->Collect();
+  }
+  collector::ErrorCounts ErrorTotals() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return sampler_->error_totals();
+  }
 
  private:
+  mutable std::mutex mutex_;
   std::unique_ptr<collector::Sampler> sampler_;
 };
 
 struct ServeFlags {
   CommonOptions common;
   exporter::ServeOptions serve;
+  RecordFlags record;
 };
 
 int Run(ServeFlags& flags) {
@@ -38,6 +52,12 @@ int Run(ServeFlags& flags) {
     return 1;
   }
   std::string error;
+  if (!flags.record.dir.empty()) {
+    if (error = PrepareRecordDir(flags.record.dir); !error.empty()) {
+      std::fprintf(stderr, "berth serve: %s\n", error.c_str());
+      return 1;
+    }
+  }
   // --collector.disable=pressure: the PSI files are not even read.
   const std::optional<exporter::GroupSet> disabled =
       exporter::ParseGroups(options.disabled_groups, &error);
@@ -48,7 +68,24 @@ int Run(ServeFlags& flags) {
     return 1;
   }
   SamplerSource source(std::move(sampler));
-  return exporter::RunServe(options, source);
+  std::unique_ptr<Recorder> recorder;
+  if (!flags.record.dir.empty()) {
+    // RunServe waits for SIGINT/SIGTERM with sigwait and blocks them before
+    // its own threads start; the recorder's thread must block them too, or
+    // a signal could be delivered to it and end the process.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    sigset_t previous;
+    pthread_sigmask(SIG_BLOCK, &stop_signals, &previous);
+    recorder = std::make_unique<Recorder>(flags.record, [&source] { return source.Collect(); });
+    recorder->Start();
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  }
+  const int rc = exporter::RunServe(options, source);
+  if (recorder) recorder->Stop();
+  return rc;
 }
 
 }  // namespace
@@ -90,6 +127,7 @@ void AddServeCommand(CLI::App& app) {
   for (const std::string& name : exporter::GroupNames()) groups += (groups.empty() ? "" : ", ") + name;
   cmd->add_option("--collector.disable", serve.disabled_groups,
                   "Comma-separated metric groups to switch off: " + groups);
+  AddRecordOptions(cmd, &flags->record, /*required_dir=*/false);
   AddCommonOptions(cmd, &flags->common);
   cmd->callback([flags] {
     const int rc = Run(*flags);

@@ -6,7 +6,8 @@
 // provide it here" (or the file was malformed), never 0. Limits use
 // kUnlimited for "max". A Snapshot is immutable once built and is shared as
 // std::shared_ptr<const Snapshot>; it is safe to read from any thread.
-// Containers are sorted by id (deterministic output everywhere).
+// Containers are sorted by id (deterministic output everywhere). Every struct
+// compares field by field (==), as the history store's round-trip tests do.
 #ifndef BERTH_COLLECTOR_SNAPSHOT_H_
 #define BERTH_COLLECTOR_SNAPSHOT_H_
 
@@ -39,6 +40,7 @@ struct CpuStats {
   std::optional<uint64_t> nr_periods;    // cpu.stat
   std::optional<uint64_t> nr_throttled;
   std::optional<uint64_t> throttled_ns;  // v2 throttled_usec*1000, v1 throttled_time
+  friend bool operator==(const CpuStats&, const CpuStats&) = default;
 };
 
 struct CpuLimits {
@@ -47,6 +49,7 @@ struct CpuLimits {
   std::optional<uint64_t> period_us;
   std::optional<uint64_t> shares;  // v1 cpu.shares; on v2 derived from cpu.weight
   std::optional<uint64_t> weight;  // v2 cpu.weight (1..10000)
+  friend bool operator==(const CpuLimits&, const CpuLimits&) = default;
 };
 
 // --- Memory ------------------------------------------------------------------
@@ -57,10 +60,12 @@ struct MemoryStat {
       inactive_file, shmem, slab, sock, file_mapped, file_dirty, file_writeback,
       pgfault, pgmajfault, workingset_refault_anon, workingset_refault_file,
       swap;  // v1 total_swap only
+  friend bool operator==(const MemoryStat&, const MemoryStat&) = default;
 };
 
 struct MemoryEvents {
   std::optional<uint64_t> low, high, max, oom, oom_kill;
+  friend bool operator==(const MemoryEvents&, const MemoryEvents&) = default;
 };
 
 struct MemoryStats {
@@ -75,6 +80,7 @@ struct MemoryStats {
   std::optional<uint64_t> swap_high_bytes;    // memory.swap.high (v2); kUnlimited
   MemoryStat stat;
   MemoryEvents events;  // v1: oom_kill from memory.oom_control, max from failcnt
+  friend bool operator==(const MemoryStats&, const MemoryStats&) = default;
 };
 
 // --- Block IO ----------------------------------------------------------------
@@ -83,6 +89,7 @@ struct BlockDeviceStats {
   uint32_t minor = 0;
   std::string name;  // "sda" from /sys/dev/block/M:m/uevent; empty if unknown
   std::optional<uint64_t> read_bytes, write_bytes, read_ios, write_ios;
+  friend bool operator==(const BlockDeviceStats&, const BlockDeviceStats&) = default;
 };
 
 // --- Network -----------------------------------------------------------------
@@ -90,6 +97,7 @@ struct NetInterfaceStats {
   std::string name;
   uint64_t rx_bytes = 0, rx_packets = 0, rx_errors = 0, rx_dropped = 0;
   uint64_t tx_bytes = 0, tx_packets = 0, tx_errors = 0, tx_dropped = 0;
+  friend bool operator==(const NetInterfaceStats&, const NetInterfaceStats&) = default;
 };
 
 enum class NetworkMode {
@@ -102,9 +110,11 @@ enum class NetworkMode {
 struct PressureLine {
   double avg10 = 0, avg60 = 0, avg300 = 0;
   uint64_t total_usec = 0;
+  friend bool operator==(const PressureLine&, const PressureLine&) = default;
 };
 struct Pressure {
   std::optional<PressureLine> some, full;
+  friend bool operator==(const Pressure&, const Pressure&) = default;
 };
 
 // --- Identity ----------------------------------------------------------------
@@ -125,6 +135,7 @@ struct ContainerIdentity {
   // ("starting", "healthy", "unhealthy"; empty without a healthcheck).
   std::optional<int64_t> restart_count;
   std::string health_status;
+  friend bool operator==(const ContainerIdentity&, const ContainerIdentity&) = default;
 };
 
 struct ContainerStats {
@@ -144,6 +155,7 @@ struct ContainerStats {
   Pressure cpu_pressure, memory_pressure, io_pressure;
   // The container's processes are collection working data, not part of the
   // Snapshot: Sampler::Processes() reads them.
+  friend bool operator==(const ContainerStats&, const ContainerStats&) = default;
 };
 
 struct HostFacts {
@@ -159,6 +171,7 @@ struct HostFacts {
   std::optional<double> boot_time_seconds;     // /proc/stat btime
   std::string kernel_release;                  // /proc/sys/kernel/osrelease
   std::string hostname;                        // /proc/sys/kernel/hostname
+  friend bool operator==(const HostFacts&, const HostFacts&) = default;
 };
 
 // Counts of errors met during one collection, by source ("cgroup", "proc",
@@ -177,6 +190,7 @@ struct Snapshot {
 
   // The container whose id, short id prefix (≥ 3 chars) or name matches, or nullptr.
   const ContainerStats* Find(std::string_view id_or_name) const;
+  friend bool operator==(const Snapshot&, const Snapshot&) = default;
 };
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;

@@ -111,6 +111,24 @@ def lits(*paths):
         if os.path.exists(p):
             yield from literals(p)
 
+def history_records():
+    """The committed history store's records (each segment after its
+    header), each record alone, and each payload inflated (a raw frame)."""
+    import glob, struct, subprocess
+    for path in sorted(glob.glob(f"{fx}/history-v1/*.brs")):
+        body = open(path, "rb").read()[24:]
+        yield body
+        while len(body) >= 24:
+            size = struct.unpack_from("<I", body, 4)[0]
+            record, body = body[:24 + size], body[24 + size:]
+            yield record
+            try:
+                raw = subprocess.run(["zstd", "-dc"], input=record[24:], capture_output=True,
+                                     check=True).stdout
+                yield raw
+            except (OSError, subprocess.CalledProcessError):
+                pass
+
 seeds = {
     "cgroup_files": [files_under(fixture_dirs("sys/fs/cgroup")),
                      lits(f"{tc}/cgroup_parsers_test.cc", f"{tc}/extra_parsers_test.cc")],
@@ -134,6 +152,7 @@ seeds = {
     "http_request": [lits(f"{te}/http_request_test.cc", f"{te}/http_server_test.cc")],
     "go_template": [lits(f"{tl}/stats_output_test.cc")],
     "utf8_text": [lits(f"{tc}/utf8_text_test.cc"), cgroup_paths()],
+    "history_frames": [history_records()],
 }
 for target, sources in seeds.items():
     d = os.path.join(out, target)
