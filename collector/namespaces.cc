@@ -131,9 +131,13 @@ ProcessNamespaces ReadProcessNamespaces(const RootFs& rootfs, std::string_view p
 
 HostNamespaces ReadHostNamespaces(const RootFs& rootfs) {
   HostNamespaces host;
-  const std::string dir = rootfs.Path("/proc/1/ns/");
+  const std::string init = rootfs.Path("/proc/1/ns/");
+  const std::string self = rootfs.Path("/proc/self/ns/");
   for (size_t i = 0; i < kNamespaceKindCount; ++i) {
-    ReadLink(dir + kKindNames[i], static_cast<NamespaceKind>(i), host[i]);
+    const auto kind = static_cast<NamespaceKind>(i);
+    if (ReadLink(init + kKindNames[i], kind, host[i]) == LinkStatus::kUnreadable) {
+      ReadLink(self + kKindNames[i], kind, host[i]);  // as NetworkReader's host netns
+    }
   }
   return host;
 }

@@ -8,7 +8,7 @@
 // process list and again only when a later read of that list (the re-check,
 // Freshness::kProcessList) finds it changed — never per sample. One read is
 // eight readlinks and two small files (uid_map, gid_map). The host's are pid
-// 1's, read at the first collection and whenever a container's are read.
+// 1's (ReadHostNamespaces), read at the first collection and whenever a container's are read.
 // Which process: the first of the sorted list whose ns directory exists (the
 // lowest pid, the container's init unless pids wrapped), at most three tried.
 //
@@ -60,7 +60,11 @@ struct ProcessNamespaces {
 // `pid` is the text after /proc/ ("1", "4123").
 ProcessNamespaces ReadProcessNamespaces(const RootFs& rootfs, std::string_view pid);
 
-// The host's namespaces: pid 1's links (absent where unreadable).
+// The host's namespaces: pid 1's links; where one exists but cannot be read
+// (EACCES: a sandbox whose init is outside berth's reach) berth's own, as
+// for the host network (NetworkReader): the host's for a berth on the host
+// or one run with the host's namespaces (hostPID, hostNetwork). Absent where
+// neither can be read.
 using HostNamespaces = std::array<std::optional<uint64_t>, kNamespaceKindCount>;
 HostNamespaces ReadHostNamespaces(const RootFs& rootfs);
 
