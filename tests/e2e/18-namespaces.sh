@@ -77,8 +77,7 @@ for line in open(kernel_txt):
         continue
     m = re.fullmatch(kind + r":\[(\d+)\]", text)
     links[(who, kind)] = int(m.group(1)) if m else None
-objs = json.load(open(berth_json))
-objs = objs if isinstance(objs, list) else [objs]
+objs = [json.loads(l) for l in open(berth_json) if l.strip()]  # json-raw: one object a line
 by_name = {o["name"]: o for o in objs}
 bad = 0
 for n in names:
