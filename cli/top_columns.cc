@@ -216,6 +216,11 @@ constexpr std::array kColumns = {
                [](R r) { return CellText{FormatUptime(r.uptime_seconds)}; },
                [](R r) { return r.uptime_seconds; }, nullptr,
                [](TopRow& g, R m) { MaxInto(g.uptime_seconds, m.uptime_seconds); }},
+    ColumnInfo{Column::kNamespaces, "ns", 'x', "NS", 13, 13, kLeft, false,
+               [](TopRow& row, S s) { row.namespaces = NamespaceMarker(s.container.namespaces); },
+               [](R r) { return CellText{r.is_group ? "" : r.namespaces}; },
+               nullptr, [](R r) -> const std::string& { return r.namespaces; },
+               nullptr},
 };
 // clang-format on
 static_assert(kColumns.size() == kColumnCount, "one row per Column");
@@ -288,5 +293,33 @@ std::string BytesText(std::optional<uint64_t> bytes) {
 }
 
 std::string PairText(const std::string& a, const std::string& b) { return a + " / " + b; }
+
+std::string NamespaceMarker(const collector::ContainerNamespaces& ns) {
+  using collector::NamespaceKind;
+  using collector::NamespaceSharing;
+  if (!ns.known()) return kAbsent;
+  std::string out;
+  auto part = [&](const char* prefix, const std::vector<NamespaceKind>& kinds) {
+    if (kinds.empty()) return;
+    if (!out.empty()) out += ' ';
+    out += prefix;
+    for (size_t i = 0; i < kinds.size(); ++i) {
+      if (i > 0) out += ',';
+      out += collector::NamespaceKindName(kinds[i]);
+    }
+  };
+  part("H:", collector::HostSharedIsolation(ns));
+  std::vector<NamespaceKind> with_containers;
+  for (size_t k = 0; k < collector::kNamespaceKindCount; ++k) {
+    if (ns.kinds[k].sharing == NamespaceSharing::kContainers) {
+      with_containers.push_back(static_cast<NamespaceKind>(k));
+    }
+  }
+  part("C:", with_containers);
+  if (ns[NamespaceKind::kUser].sharing == NamespaceSharing::kPrivate) {
+    out += out.empty() ? "U" : " U";
+  }
+  return out;
+}
 
 }  // namespace berth::cli

@@ -30,9 +30,9 @@ namespace berth::cli {
 // The list view's columns, in display order. Every column can be sorted on.
 enum class Column {
   kName, kId, kCpu, kMem, kMemPercent, kNet, kBlock, kPids, kThrottle, kOom,
-  kPsi, kUptime,
+  kPsi, kUptime, kNamespaces,
 };
-inline constexpr int kColumnCount = 12;
+inline constexpr int kColumnCount = 13;
 
 enum class Align { kLeft, kRight };
 
@@ -93,6 +93,11 @@ std::string FormatUptime(std::optional<double> seconds);
 std::string PercentText(std::optional<double> percent);
 std::string BytesText(std::optional<uint64_t> bytes);
 std::string PairText(const std::string& a, const std::string& b);
+// The NS column: "H:net,pid" (the isolating kinds that are the host's,
+// collector::HostSharedIsolation), "C:net,ipc" (kinds shared with other
+// containers), "U" (a user namespace of its own: remapped or rootless),
+// space-separated; "" when none applies, "--" when no link was read.
+std::string NamespaceMarker(const collector::ContainerNamespaces& ns);
 
 }  // namespace berth::cli
 

@@ -65,6 +65,61 @@ class Lines {
   std::vector<ScreenLine> out_;
 };
 
+// "0 100000 65536, 65536 1000 1" (the kernel's triples), at most four.
+std::string IdMapText(const std::optional<std::vector<collector::IdMapRange>>& map) {
+  if (!map) return kAbsent;
+  if (map->empty()) return "(none)";
+  std::string out;
+  for (size_t i = 0; i < map->size() && i < 4; ++i) {
+    const collector::IdMapRange& r = (*map)[i];
+    if (i > 0) out += ", ";
+    out += std::to_string(r.inside) + " " + std::to_string(r.outside) + " " +
+           std::to_string(r.count);
+  }
+  if (map->size() > 4) out += " (+" + std::to_string(map->size() - 4) + ")";
+  return out;
+}
+
+// One line per kind: inode, whom it is shared with; user adds the root uid
+// and the maps.
+void AddNamespaces(Lines& out, const collector::ContainerNamespaces& ns,
+                   std::string_view own_name) {
+  using collector::NamespaceSharing;
+  out.Section(ns.pid > 0 ? "NAMESPACES (of pid " + std::to_string(ns.pid) + ")" : "NAMESPACES");
+  if (!ns.known()) {
+    out.Add(kAbsent);
+    return;
+  }
+  for (size_t k = 0; k < collector::kNamespaceKindCount; ++k) {
+    const auto kind = static_cast<collector::NamespaceKind>(k);
+    const collector::NamespaceInfo& info = ns.kinds[k];
+    std::string line = PadRight(collector::NamespaceKindName(kind), 8) +
+                       PadRight(info.inode ? std::to_string(*info.inode) : kAbsent, 12);
+    switch (info.sharing) {
+      case NamespaceSharing::kHost: line += "host"; break;
+      case NamespaceSharing::kPrivate: line += "private"; break;
+      case NamespaceSharing::kUnknown: line += kAbsent; break;
+      case NamespaceSharing::kContainers: {
+        line += "shared with ";
+        const std::vector<std::string_view> names = collector::SharedWith(info, own_name);
+        for (size_t i = 0; i < names.size(); ++i) {
+          if (i > 0) line += ", ";
+          line += names[i];
+        }
+        const uint32_t count = collector::SharedWithCount(info);
+        if (count > names.size()) line += " (+" + std::to_string(count - names.size()) + " more)";
+        break;
+      }
+    }
+    if (kind == collector::NamespaceKind::kUser) {
+      const std::optional<uint32_t> root = collector::ContainerRootUid(ns);
+      line += "   root = host uid " + (root ? std::to_string(*root) : std::string(kAbsent));
+    }
+    out.Add(line);
+  }
+  out.Add("uid_map " + IdMapText(ns.uid_map) + "   gid_map " + IdMapText(ns.gid_map));
+}
+
 }  // namespace
 
 std::vector<ScreenLine> DetailLines(const DetailInput& in, size_t width) {
@@ -197,6 +252,7 @@ std::vector<ScreenLine> DetailLines(const DetailInput& in, size_t width) {
             PadRight(d.write_bytes ? HumanSize(static_cast<double>(*d.write_bytes)) : kAbsent, 9) +
             "ios " + Count(d.read_ios) + "/" + Count(d.write_ios));
   }
+  AddNamespaces(out, c.namespaces, id.name);
   return out.Take();
 }
 

@@ -1,7 +1,9 @@
 // Text of the detail view of one container in `berth top`: identity,
 // limits, sparklines of CPU / memory / network, the process list (sorted by
 // CPU), memory breakdown and events, throttling, PSI, per-interface network
-// and per-device IO. A pure function of its inputs; the first line (title)
+// and per-device IO, namespaces (each kind's inode and whom it is shared
+// with: the host, other containers by name, nobody; the user namespace's
+// root uid and uid/gid maps). A pure function of its inputs; the first line (title)
 // stays put while `state.detail_scroll` scrolls the rest.
 //
 // Thread-safety: no state. Errors: absent figures print as "--".

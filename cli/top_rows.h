@@ -51,6 +51,7 @@ struct TopRow {
   std::optional<uint64_t> oom_kills;
   std::optional<double> mem_psi_some_avg10;
   std::optional<double> uptime_seconds;
+  std::string namespaces;  // NamespaceMarker(); "--" when unknown
   Alert alert = Alert::kNone;
 };
 

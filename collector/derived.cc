@@ -86,4 +86,47 @@ std::optional<uint64_t> BlockWriteBytes(const ContainerStats& c) {
   return SumDevices(c, &BlockDeviceStats::write_bytes);
 }
 
+std::optional<uint32_t> MapId(const std::vector<IdMapRange>& map, uint32_t id) {
+  for (const IdMapRange& r : map) {
+    if (id >= r.inside && uint64_t{id} - r.inside < r.count) return r.outside + (id - r.inside);
+  }
+  return std::nullopt;
+}
+
+std::optional<uint32_t> ContainerRootUid(const ContainerNamespaces& ns) {
+  if (!ns.uid_map) return std::nullopt;
+  return MapId(*ns.uid_map, 0);
+}
+
+std::vector<std::string_view> SharedWith(const NamespaceInfo& info, std::string_view own_name,
+                                         size_t max) {
+  std::vector<std::string_view> out;
+  if (!info.members) return out;
+  bool skipped_self = false;
+  for (const std::string& name : *info.members) {
+    if (!skipped_self && name == own_name) {
+      skipped_self = true;
+      continue;
+    }
+    if (out.size() == max) break;
+    out.push_back(name);
+  }
+  return out;
+}
+
+uint32_t SharedWithCount(const NamespaceInfo& info) {
+  return info.members && !info.members->empty()
+             ? static_cast<uint32_t>(info.members->size() - 1)
+             : 0;
+}
+
+std::vector<NamespaceKind> HostSharedIsolation(const ContainerNamespaces& ns) {
+  std::vector<NamespaceKind> out;
+  for (NamespaceKind k : {NamespaceKind::kNet, NamespaceKind::kPid, NamespaceKind::kIpc,
+                          NamespaceKind::kUts, NamespaceKind::kMnt}) {
+    if (ns[k].sharing == NamespaceSharing::kHost) out.push_back(k);
+  }
+  return out;
+}
+
 }  // namespace berth::collector

@@ -13,6 +13,12 @@
 //   CPU limit      = cpu.max quota / period, in cores
 //   NET / BLOCK    = Σ over interfaces except lo / over devices, saturating
 //                    at 2^64−1 instead of wrapping
+//   root uid       = the host uid of uid 0 in the container's user namespace
+//                    (uid_map); 0 with the host's identity map, 100000 for a
+//                    remapped or rootless one
+//   host-shared    = the namespaces of the isolating kinds (net, pid, ipc,
+//                    uts, mnt) that are the host's; user, cgroup and time are
+//                    the host's for every default Docker container on v1
 // Honest figures: a figure whose inputs were not read is absent, never made up
 // — no inactive_file (memory.stat unreadable) means no working set and no
 // docker memory; an unreadable limit means no docker limit and no MEM %.
@@ -22,6 +28,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "collector/snapshot.h"
 
@@ -46,6 +54,21 @@ std::optional<uint64_t> NetTxBytes(const ContainerStats& c);
 // the io files were not readable).
 std::optional<uint64_t> BlockReadBytes(const ContainerStats& c);
 std::optional<uint64_t> BlockWriteBytes(const ContainerStats& c);
+
+// `id` of a user namespace mapped through `map` (uid_map / gid_map lines);
+// absent when no line maps it.
+std::optional<uint32_t> MapId(const std::vector<IdMapRange>& map, uint32_t id);
+// The host uid of the container's root; absent when uid_map was not read or
+// does not map 0.
+std::optional<uint32_t> ContainerRootUid(const ContainerNamespaces& ns);
+// The other containers in a kContainers namespace: the names of its members
+// but `own_name` (once), sorted, at most `max`; and how many others there are.
+std::vector<std::string_view> SharedWith(const NamespaceInfo& info, std::string_view own_name,
+                                         size_t max = kMaxSharedWithNames);
+uint32_t SharedWithCount(const NamespaceInfo& info);
+// The kinds (of net, pid, ipc, uts, mnt, in NamespaceKind order) whose
+// namespace is the host's.
+std::vector<NamespaceKind> HostSharedIsolation(const ContainerNamespaces& ns);
 
 }  // namespace berth::collector
 

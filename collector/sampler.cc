@@ -15,6 +15,7 @@
 #include "collector/discovery.h"
 #include "collector/host_reader.h"
 #include "collector/kept_file.h"
+#include "collector/namespaces.h"
 #include "collector/network_reader.h"
 #include "collector/proc_parsers.h"
 #include "collector/read_context.h"
@@ -47,7 +48,11 @@ bool SamePaths(const DiscoveredContainer& a, const DiscoveredContainer& b) {
 
 struct ContainerState {
   ContainerState(const RootFs& rootfs, const CgroupLayout& layout, DiscoveredContainer f)
-      : found(std::move(f)), net(rootfs) {
+      : found(std::move(f)),
+        net(rootfs),
+        namespaces([&rootfs](int pid) {
+          return ReadProcessNamespaces(rootfs, std::to_string(pid));
+        }) {
     if (layout.mode == CgroupMode::kUnified) {
       v2 = std::make_unique<CgroupV2Reader>(JoinDir(rootfs, layout.v2_mount, found.v2_path));
       return;
@@ -81,6 +86,7 @@ struct ContainerState {
   std::unique_ptr<CgroupV2Reader> v2;
   std::unique_ptr<CgroupV1Reader> v1;
   NetworkReader net;
+  NamespaceTracker namespaces;
   // The processes (sorted) when this collection read the list, else empty:
   // working data for net/dev and the start-time probe, not in the Snapshot.
   std::vector<int> pids;
@@ -141,6 +147,10 @@ struct Sampler::Impl {
   std::unique_ptr<FileChangeWatch> tree_watch;  // null: no complete watch
   std::optional<std::chrono::steady_clock::time_point> walked_at;
   std::vector<std::unique_ptr<MetadataProvider>> providers;
+  // pid 1's namespaces: read at the first collection and with any
+  // container's (init's cannot change, so this is a guard, not a refresh).
+  HostNamespaces host_namespaces;
+  bool host_namespaces_read = false;
 
   mutable std::mutex totals_mu;
   ErrorCounts totals;
@@ -323,6 +333,7 @@ SnapshotPtr Sampler::Collect() {
     s.Walk(snap->monotonic_time);
   }
   const uint64_t generation = ++s.generation;
+  bool namespaces_read = false;
   snap->containers.reserve(s.found.size());
   for (const DiscoveredContainer& f : s.found) {
     std::unique_ptr<ContainerState>& st = s.states[f.ref.id];
@@ -342,12 +353,21 @@ SnapshotPtr Sampler::Collect() {
     st->clock.Tick(now, s.options.limits_refresh, s.options.watched_refresh, ctx.plan);
     // The process list is read when a process must be chosen for net/dev or
     // probed for the start time (and with the re-check: Freshness::kProcessList).
-    ctx.plan.processes_wanted = st->net.pid() == 0 || st->start_time_wanted;
+    ctx.plan.processes_wanted =
+        st->net.pid() == 0 || st->start_time_wanted || st->namespaces.wanted();
     const bool read_pids = ctx.plan.recheck || ctx.plan.processes_wanted;
     bool present = st->Read(ctx, c);
     if (present && !st->net.Read(read_pids ? &st->pids : nullptr, host_netns, ctx, c)) {
       present = st->ReadProcesses(ctx, c, st->pids);
       if (present) st->net.Read(&st->pids, host_netns, ctx, c);
+    }
+    if (present) {
+      // The list, when this collection read it (also unasked: no pids.current).
+      const bool have_list = read_pids || !st->pids.empty();
+      if (st->namespaces.Update(have_list ? &st->pids : nullptr, snap->errors)) {
+        namespaces_read = true;
+      }
+      c.namespaces = st->namespaces.current();
     }
     if (!present) {
       // Vanished mid-read: drop it; its descriptors (net/dev too) close now.
@@ -359,6 +379,11 @@ SnapshotPtr Sampler::Collect() {
   }
   std::erase_if(s.states, [&](const auto& kv) { return kv.second->generation != generation; });
   s.AnnotateIdentities(*snap);
+  if (namespaces_read || !s.host_namespaces_read) {
+    s.host_namespaces = ReadHostNamespaces(s.rootfs);
+    s.host_namespaces_read = true;
+  }
+  ClassifyNamespaceSharing(snap->containers, s.host_namespaces);
 
   snap->collect_duration = std::chrono::duration_cast<std::chrono::nanoseconds>(
       std::chrono::steady_clock::now() - snap->monotonic_time);

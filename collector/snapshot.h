@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "collector/namespace_types.h"
+
 namespace berth::collector {
 
 // A limit that the kernel reports as "max" (or v1's PAGE_COUNTER_MAX).
@@ -153,6 +155,8 @@ struct ContainerStats {
   std::optional<uint64_t> pids_max;  // kUnlimited for "max"
   std::optional<uint64_t> threads;   // pids.current (counts tasks); else cgroup.threads / tasks
   Pressure cpu_pressure, memory_pressure, io_pressure;
+  // Its namespaces and whom each is shared with (collector/namespaces.h).
+  ContainerNamespaces namespaces;
   // The container's processes are collection working data, not part of the
   // Snapshot: Sampler::Processes() reads them.
   friend bool operator==(const ContainerStats&, const ContainerStats&) = default;

@@ -47,6 +47,42 @@ std::string Rfc3339(std::chrono::system_clock::time_point time) {
   return out;
 }
 
+json IdMap(const std::optional<std::vector<collector::IdMapRange>>& map) {
+  if (!map) return nullptr;
+  json out = json::array();
+  for (const collector::IdMapRange& r : *map) {
+    out.push_back({{"inside", r.inside}, {"outside", r.outside}, {"count", r.count}});
+  }
+  return out;
+}
+
+json Namespaces(const collector::ContainerNamespaces& ns, std::string_view own_name) {
+  json out;
+  out["process"] = ns.pid > 0 ? json(ns.pid) : json(nullptr);
+  for (size_t k = 0; k < collector::kNamespaceKindCount; ++k) {
+    const collector::NamespaceInfo& info = ns.kinds[k];
+    const char* kind = collector::NamespaceKindName(static_cast<collector::NamespaceKind>(k));
+    if (!info.inode) {
+      out[kind] = nullptr;
+      continue;
+    }
+    json shared = json::array();
+    for (std::string_view name : collector::SharedWith(info, own_name)) shared.push_back(Text(name));
+    out[kind] = {
+        {"inode", *info.inode},
+        {"sharing", info.sharing == collector::NamespaceSharing::kUnknown
+                        ? json(nullptr)
+                        : json(collector::NamespaceSharingName(info.sharing))},
+        {"shared_with", std::move(shared)},
+        {"shared_with_count", collector::SharedWithCount(info)},
+    };
+  }
+  out["uid_map"] = IdMap(ns.uid_map);
+  out["gid_map"] = IdMap(ns.gid_map);
+  out["root_uid"] = Value(collector::ContainerRootUid(ns));
+  return out;
+}
+
 }  // namespace
 
 json ContainerJson(const collector::ContainerStats& c, const collector::ContainerRates* rates) {
@@ -69,6 +105,7 @@ json ContainerJson(const collector::ContainerStats& c, const collector::Containe
   out["started_at"] = Value(id.start_time_seconds);
   out["restart_count"] = Value(id.restart_count);
   out["health_status"] = id.health_status.empty() ? json(nullptr) : Text(id.health_status);
+  out["namespaces"] = c.namespaces.known() ? Namespaces(c.namespaces, id.name) : json(nullptr);
 
   out["limits"] = {
       {"cpu_quota_us", Limit(c.cpu_limits.quota_us)},

@@ -21,6 +21,15 @@
 //     "restart_count": integer | null,         // restarts by the restart policy (Docker,
 //                                               // Podman ≥ 4.4); null when the runtime does not say
 //     "health_status": "starting" | "healthy" | "unhealthy" | null,  // null: no healthcheck
+//     "namespaces": {                          // null: no process's links readable
+//       "process": pid whose /proc/<pid>/ns/* was read,
+//       "net" | "pid" | "ipc" | "uts" | "mnt" | "user" | "cgroup" | "time":
+//         {"inode": n, "sharing": "private" | "host" | "container" | null,
+//          "shared_with": [other containers' names, sorted, at most 8],
+//          "shared_with_count": n} | null,    // null: that link not readable
+//       "uid_map", "gid_map": [{"inside", "outside", "count"}, …] | null,
+//       "root_uid": host uid of the container's uid 0 | null   // 0: the host's root
+//     },
 //     "limits": {"cpu_quota_us", "cpu_period_us", "cpus", "cpu_shares", "cpu_weight",
 //                "memory_bytes", "memory_swap_bytes", "memory_reservation_bytes", "pids"},
 //     "counters": {"cpu_usage_ns", "cpu_user_ns", "cpu_system_ns", "cpu_periods",

@@ -9,7 +9,7 @@
 //   pressure   container_pressure_* (PSI)
 //   processes  container_processes, container_threads, container_threads_max
 //   info       berth_container_info, berth_container_restarts,
-//              berth_container_health_status
+//              berth_container_health_status, berth_container_namespace_info
 //   machine    machine_cpu_cores, machine_memory_bytes
 //   process    process_* (berth's own process)
 // container_last_seen, container_start_time_seconds and the berth_* self

@@ -404,6 +404,23 @@ constexpr std::array kFamilies = {
                         s.Add({{"status", c.identity.health_status}}, uint64_t{1});
                       }
                     }},
+    ContainerFamily{"berth_container_namespace_info",
+                    "A namespace of the container (value 1): ns is its kind (net, pid, ipc, "
+                    "uts, mnt, user, cgroup, time); sharing is host (the host's init is in it), "
+                    "container (other containers are) or private.",
+                    kGauge, Group::kInfo,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      for (size_t k = 0; k < collector::kNamespaceKindCount; ++k) {
+                        const collector::NamespaceInfo& info = c.namespaces.kinds[k];
+                        if (!info.inode || info.sharing == collector::NamespaceSharing::kUnknown) {
+                          continue;
+                        }
+                        s.Add({{"ns", collector::NamespaceKindName(
+                                          static_cast<collector::NamespaceKind>(k))},
+                               {"sharing", collector::NamespaceSharingName(info.sharing)}},
+                              uint64_t{1});
+                      }
+                    }},
 };
 
 // Writes samples straight into the exposition buffer.

@@ -21,6 +21,10 @@
 // gives one) and berth_container_health_status{status} 1 (only for containers
 // with a healthcheck; status "starting", "healthy" or "unhealthy"). Health is a
 // series of its own so that a status change never splits the other series.
+// berth_container_namespace_info{ns, sharing} 1: one series per namespace kind
+// whose link was read and whose sharing is known (ns: net, pid, ipc, uts, mnt,
+// user, cgroup, time; sharing: host, container, private) — at most 8 series
+// per container, no inode numbers or other containers' names as labels.
 //
 // Pure functions of the Snapshot; thread-safe.
 #ifndef BERTH_EXPORTER_CONTAINER_FAMILIES_H_

@@ -33,7 +33,9 @@ TEST(TopColumnsTest, EveryRowIsWhole) {
     EXPECT_GT(c.width, 0u) << c.flag_name;
     EXPECT_TRUE(priorities.insert(c.priority).second) << c.flag_name;
     // A figure column reads its figure; NAME and ID are the row's identity.
-    EXPECT_EQ(c.read == nullptr, !c.numeric()) << c.flag_name;
+    const bool identity = c.column == Column::kName || c.column == Column::kId;
+    EXPECT_EQ(c.read == nullptr, identity) << c.flag_name;
+    if (identity) EXPECT_FALSE(c.numeric()) << c.flag_name;
   }
   EXPECT_EQ(*priorities.begin(), 1);
   EXPECT_EQ(InfoFor(Column::kName).priority, 1);  // the layout starts from NAME
@@ -134,6 +136,59 @@ TEST(TopColumnsTest, GroupCountersSaturateInsteadOfWrapping) {
   EXPECT_EQ(out[0].mem_bytes, kMax);
   EXPECT_EQ(out[0].pids, kMax);
   EXPECT_EQ(out[0].oom_kills, kMax);
+}
+
+// The NS column's marker: host-shared isolating kinds, kinds shared with
+// other containers, a user namespace of its own.
+TEST(TopColumnsTest, NamespaceMarker) {
+  using collector::ContainerNamespaces;
+  using collector::NamespaceKind;
+  using collector::NamespaceSharing;
+  using S = NamespaceSharing;
+  struct Case {
+    std::vector<std::pair<NamespaceKind, S>> kinds;
+    const char* marker;
+  };
+  const Case cases[] = {
+      {{}, "--"},  // nothing read
+      {{{NamespaceKind::kNet, S::kPrivate}, {NamespaceKind::kPid, S::kPrivate},
+        {NamespaceKind::kUser, S::kHost}, {NamespaceKind::kTime, S::kHost},
+        {NamespaceKind::kCgroup, S::kHost}},
+       ""},  // docker's default on v1: user, time, cgroup are the host's, unmarked
+      {{{NamespaceKind::kNet, S::kHost}, {NamespaceKind::kPid, S::kHost},
+        {NamespaceKind::kIpc, S::kPrivate}},
+       "H:net,pid"},
+      {{{NamespaceKind::kUts, S::kHost}, {NamespaceKind::kIpc, S::kHost},
+        {NamespaceKind::kMnt, S::kHost}},
+       "H:ipc,uts,mnt"},
+      {{{NamespaceKind::kNet, S::kContainers}, {NamespaceKind::kIpc, S::kContainers},
+        {NamespaceKind::kPid, S::kHost}},
+       "H:pid C:net,ipc"},
+      {{{NamespaceKind::kUser, S::kPrivate}, {NamespaceKind::kNet, S::kPrivate}}, "U"},
+      {{{NamespaceKind::kUser, S::kContainers}}, "C:user"},  // a rootless engine's containers
+      {{{NamespaceKind::kNet, S::kHost}, {NamespaceKind::kUser, S::kPrivate}}, "H:net U"},
+      {{{NamespaceKind::kNet, S::kUnknown}}, ""},  // read, host's unknown: nothing claimed
+  };
+  for (const Case& c : cases) {
+    ContainerNamespaces ns;
+    uint64_t inode = 4026532000;
+    for (const auto& [kind, sharing] : c.kinds) {
+      ns[kind].inode = ++inode;
+      ns[kind].sharing = sharing;
+    }
+    EXPECT_EQ(NamespaceMarker(ns), c.marker) << c.marker;
+  }
+  // The column reads it from the container; a group row shows nothing.
+  ContainerStats web = MakeContainer("a1", "web", 1, 1);
+  web.namespaces[collector::NamespaceKind::kPid].inode = 1;
+  web.namespaces[collector::NamespaceKind::kPid].sharing = S::kHost;
+  collector::Snapshot snap = MakeSnapshot(10, 1000, {web});
+  TopRow row;
+  InfoFor(Column::kNamespaces).read(row, RowSource{snap.containers[0], nullptr, snap});
+  EXPECT_EQ(InfoFor(Column::kNamespaces).format(row).text, "H:pid");
+  row.is_group = true;
+  EXPECT_EQ(InfoFor(Column::kNamespaces).format(row).text, "");
+  EXPECT_EQ(ParseColumn("ns"), Column::kNamespaces);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "cli/top_layout.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -359,6 +361,51 @@ TEST(TopDetailTest, DetailViewGolden) {
   auto scrolled = RenderDetailView(in, state, 80, 24);
   EXPECT_EQ(scrolled[0].text, lines[0].text);
   EXPECT_EQ(scrolled[1].text, lines[4].text);
+}
+
+// The NAMESPACES section of the detail view: each kind's inode and whom it
+// is shared with, the user namespace's root uid and maps.
+TEST(TopDetailTest, NamespacesSection) {
+  using collector::NamespaceKind;
+  using collector::NamespaceSharing;
+  Scene scene = MakeScene();
+  ContainerStats web = scene.cur.containers[0];
+  collector::ContainerNamespaces& ns = web.namespaces;
+  ns.pid = 4123;
+  uint64_t inode = 4026532300;
+  for (auto& info : ns.kinds) {
+    info.inode = ++inode;
+    info.sharing = NamespaceSharing::kPrivate;
+  }
+  ns[NamespaceKind::kPid].sharing = NamespaceSharing::kHost;
+  ns[NamespaceKind::kNet].sharing = NamespaceSharing::kContainers;
+  auto members = std::make_shared<std::vector<std::string>>();
+  for (const char* n : {"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", web.identity.name.c_str()}) {
+    members->push_back(n);
+  }
+  std::sort(members->begin(), members->end());
+  ns[NamespaceKind::kNet].members = members;
+  ns[NamespaceKind::kTime].inode.reset();
+  ns[NamespaceKind::kTime].sharing = NamespaceSharing::kUnknown;
+  ns.uid_map = std::vector<collector::IdMapRange>{{0, 100000, 65536}};
+  ns.gid_map = std::vector<collector::IdMapRange>{};
+  DetailInput in;
+  in.container = &web;
+  std::vector<ScreenLine> lines = DetailLines(in, 100);
+  size_t at = 0;
+  while (at < lines.size() && lines[at].text.rfind("NAMESPACES", 0) != 0) ++at;
+  ASSERT_LT(at, lines.size());
+  std::vector<ScreenLine> section(lines.begin() + at, lines.end());
+  ExpectGolden("detail_namespaces_100.txt", Dump(section));
+  const std::string all = Dump(section);
+  EXPECT_NE(all.find("NAMESPACES (of pid 4123)"), std::string::npos);
+  EXPECT_NE(all.find("shared with a1, a2, a3, a4, a5, a6, a7, a8 (+1 more)"), std::string::npos);
+  EXPECT_NE(all.find("root = host uid 100000"), std::string::npos);
+
+  ContainerStats none = scene.cur.containers[0];
+  in.container = &none;
+  const std::string unknown = Dump(DetailLines(in, 100));
+  EXPECT_NE(unknown.find("NAMESPACES"), std::string::npos);
 }
 
 }  // namespace

@@ -49,6 +49,37 @@ inline const char* NetworkModeName(NetworkMode m) {
   return "unknown";
 }
 
+inline std::string DumpIdMap(const std::optional<std::vector<IdMapRange>>& map) {
+  if (!map) return "-";
+  std::string out;
+  for (const IdMapRange& r : *map) {
+    if (!out.empty()) out += ",";
+    out += std::to_string(r.inside) + " " + std::to_string(r.outside) + " " +
+           std::to_string(r.count);
+  }
+  return out.empty() ? "(none)" : out;
+}
+
+// "  ns.process=4123", then per kind "  ns.net=4026532301 private" (or
+// "container:a,b" naming every member), then the maps.
+inline void DumpNamespaces(std::ostringstream& o, const ContainerNamespaces& ns) {
+  // kContainers: every member's name (this one's too) and their count.
+  o << "  ns.process=" << ns.pid << "\n";
+  for (size_t k = 0; k < kNamespaceKindCount; ++k) {
+    const NamespaceInfo& info = ns.kinds[k];
+    o << "  ns." << NamespaceKindName(static_cast<NamespaceKind>(k)) << "="
+      << DumpValue(info.inode) << " " << NamespaceSharingName(info.sharing);
+    if (info.sharing == NamespaceSharing::kContainers) {
+      o << ":";
+      for (size_t i = 0; info.members && i < info.members->size(); ++i) {
+        o << (i ? "," : "") << (*info.members)[i];
+      }
+    }
+    o << "\n";
+  }
+  o << "  ns.uid_map=" << DumpIdMap(ns.uid_map) << " gid_map=" << DumpIdMap(ns.gid_map) << "\n";
+}
+
 // Host facts that depend on the test machine (USER_HZ) are printed as read.
 // `processes`: a container's process list (Sampler::Processes), dumped as
 // its "pids=" line; without it the line is left out.
@@ -140,6 +171,7 @@ inline std::string DumpSnapshot(
     DumpPressure(o, "cpu_pressure", c.cpu_pressure);
     DumpPressure(o, "memory_pressure", c.memory_pressure);
     DumpPressure(o, "io_pressure", c.io_pressure);
+    DumpNamespaces(o, c.namespaces);
   }
   return o.str();
 }

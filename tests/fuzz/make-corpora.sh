@@ -2,6 +2,7 @@
 # Builds the seed corpus of every fuzz target from what the repository
 # already holds, instead of committing thousands of files:
 #   - the fixture trees (tests/fixtures/*): cgroup and proc files, mountinfo,
+#     namespace link texts and uid/gid maps,
 #     cgroup directory paths, the kubelet's log file and directory names;
 #   - the string literals of each parser's unit tests (Docker/Podman/CRI-O
 #     JSON bodies, web configs, listen addresses, Authorization headers,
@@ -106,6 +107,13 @@ def log_names():
             for name in dirs + names:
                 yield os.fsencode(name)
 
+def ns_links():
+    for d in fixture_dirs("proc"):
+        for root, _, names in os.walk(d):
+            if os.path.basename(root) == "ns":
+                for name in names:
+                    yield os.fsencode(os.readlink(os.path.join(root, name)))
+
 def lits(*paths):
     for p in paths:
         if os.path.exists(p):
@@ -137,6 +145,9 @@ seeds = {
                         f"{te}/self_metrics_test.cc")],
     "mountinfo": [files_under(fixture_dirs("proc"), lambda p: p.endswith("mountinfo")),
                   lits(f"{tc}/cgroup_layout_test.cc")],
+    "namespaces": [ns_links(),
+                   files_under(fixture_dirs("proc"), lambda p: p.endswith(("uid_map", "gid_map"))),
+                   lits(f"{tc}/namespaces_test.cc")],
     "cgroup_path": [cgroup_paths(), lits(f"{tc}/discovery_test.cc")],
     "docker_json": [lits(f"{tc}/docker_parsers_test.cc", f"{tc}/docker_metadata_test.cc",
                          f"{tc}/docker_events_test.cc", f"{tc}/unix_http_client_test.cc")],
