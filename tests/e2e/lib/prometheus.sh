@@ -8,6 +8,9 @@
 #                          it is ready; sets PROM_PID, prom_port and prom_url.
 #                          Returns 1 if it did not become ready (PROM_PID is set
 #                          either way, for the caller's cleanup to stop it).
+#                          PROM_EXTRA_FLAGS (array, optional): more prometheus flags,
+#                          e.g. (--web.enable-remote-write-receiver).
+#   restart_prometheus DIR starts it again after a stop: same port, config and data.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 wait_http() {
@@ -28,8 +31,13 @@ scrape_configs:
     static_configs:
       - targets: ["127.0.0.1:$target_port"]
 YAML
+  restart_prometheus "$dir"
+}
+
+restart_prometheus() {
+  local dir=$1
   prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/prom-data" \
-    --web.listen-address="127.0.0.1:$prom_port" >"$dir/prometheus.log" 2>&1 &
+    --web.listen-address="127.0.0.1:$prom_port" "${PROM_EXTRA_FLAGS[@]}" >>"$dir/prometheus.log" 2>&1 &
   PROM_PID=$!
   wait_http "$prom_url/-/ready" 30
 }
