@@ -144,7 +144,7 @@ void RemoteWriter::CollectOnce() {
 void RemoteWriter::Tick() {
   auto next = Clock::now();
   std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
+  do {  // the first collection is made even when Stop() comes at once
     lock.unlock();
     CollectOnce();
     lock.lock();
@@ -152,7 +152,7 @@ void RemoteWriter::Tick() {
     const auto now = Clock::now();
     if (next < now) next = now + options_.interval;  // a slow collection: no burst to catch up
     wake_.wait_until(lock, next, [this] { return stopping_; });
-  }
+  } while (!stopping_);
 }
 
 void RemoteWriter::Send(Destination& d) {

@@ -3,7 +3,11 @@
 // series; labels sorted, external labels, UTF-8; the queue's bound; what
 // is retried; the writer against a real HTTP receiver (cpp-httplib):
 // retries on 5xx, none on 4xx, drained on Stop.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <snappy.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <map>
@@ -109,7 +113,9 @@ TEST(RemoteWriteEncoderTest, SameSeriesAndValuesAsTheMetricsPage) {
   for (const auto& [series, value] : page) {
     auto it = pushed.find(series);
     ASSERT_NE(it, pushed.end()) << "missing " << series.at("__name__");
-    if (!IsProcessSeries(series)) EXPECT_EQ(it->second, value) << series.at("__name__");
+    if (!IsProcessSeries(series)) {
+      EXPECT_EQ(it->second, value) << series.at("__name__");
+    }
   }
   EXPECT_TRUE(pushed.count({{"__name__", "berth_collector_errors_total"}, {"source", "docker"}}));
 }
@@ -155,7 +161,7 @@ TEST(RemoteWriteEncoderTest, ExternalLabelsAddedUnlessTheSeriesHasTheName) {
   for (const auto& [series, value] : RequestSeries(request)) {
     EXPECT_EQ(series.at("host"), "node-1");
     EXPECT_EQ(series.at("Zone"), "a");
-    if (series.at("__name__").rfind("container_", 0) == 0) {
+    if (series.count("id")) {  // a container's series (container_*, berth_container_*)
       EXPECT_EQ(series.at("name"), snapshot->containers[0].identity.name);
     } else {
       EXPECT_EQ(series.at("name"), "not-this");  // no name of its own
@@ -175,7 +181,9 @@ TEST(RemoteWriteEncoderTest, IllFormedUtf8IsReplacedAsOnThePage) {
   EncodeWriteRequest(*snapshot, {}, FamilyOptions{}, {}, bytes);
   bool saw_interface = false;
   for (const auto& [series, value] : RequestSeries(Decode(bytes))) {
-    if (series.count("name")) EXPECT_EQ(series.at("name"), "bad\uFFFD\uFFFDname");
+    if (series.count("name")) {
+      EXPECT_EQ(series.at("name"), "bad\uFFFD\uFFFDname");
+    }
     if (series.count("interface")) {
       EXPECT_EQ(series.at("interface"), "eth\uFFFD");
       saw_interface = true;
@@ -298,8 +306,13 @@ class FixedSource : public SnapshotSource {
 // script (the last one repeated), keeping the decoded requests.
 class Receiver {
  public:
-  explicit Receiver(std::vector<int> statuses) : statuses_(std::move(statuses)) {
-    server_.Post("/api/v1/write", [this](const httplib::Request& request, httplib::Response& response) {
+  // With `cert`/`key`: HTTPS.
+  explicit Receiver(std::vector<int> statuses, const std::string& cert = "",
+                    const std::string& key = "")
+      : server_(cert.empty() ? std::make_unique<httplib::Server>()
+                             : std::make_unique<httplib::SSLServer>(cert.c_str(), key.c_str())),
+        statuses_(std::move(statuses)) {
+    server_->Post("/api/v1/write", [this](const httplib::Request& request, httplib::Response& response) {
       std::lock_guard<std::mutex> lock(mu_);
       std::string raw;
       if (request.get_header_value("Content-Encoding") == "snappy" &&
@@ -314,14 +327,16 @@ class Receiver {
       response.status = statuses_[i];
       response.set_content(response.status >= 300 ? "no thanks" : "", "text/plain");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    port_ = server_->bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
   }
   ~Receiver() {
-    server_.stop();
+    server_->stop();
     thread_.join();
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/api/v1/write"; }
+  std::string url(const char* scheme = "http") const {
+    return std::string(scheme) + "://127.0.0.1:" + std::to_string(port_) + "/api/v1/write";
+  }
   size_t served() {
     std::lock_guard<std::mutex> lock(mu_);
     return served_;
@@ -336,7 +351,7 @@ class Receiver {
   }
 
  private:
-  httplib::Server server_;
+  std::unique_ptr<httplib::Server> server_;
   int port_ = 0;
   std::thread thread_;
   std::mutex mu_;
@@ -425,7 +440,7 @@ TEST(RemoteWriterTest, StopDrainsTheQueueAndBearerTokenIsSent) {
   // Queued before the senders run: Stop() must still deliver all of them.
   writer.CollectOnce();
   writer.CollectOnce();
-  writer.Start();  // + the first tick's
+  writer.Start();  // + the first tick's, always made
   writer.Stop();
   unlink(token_path);
   EXPECT_EQ(receiver.requests().size(), 3u);
@@ -436,10 +451,17 @@ TEST(RemoteWriterTest, StopDrainsTheQueueAndBearerTokenIsSent) {
 
 TEST(RemoteWriterTest, UnreachableReceiverBoundedQueueAndDeadlineOnStop) {
   // A port nobody listens on: every push is a network error, retried.
-  int port;
+  int port = 0;
   {
-    httplib::Server probe;
-    port = probe.bind_to_any_port("127.0.0.1");
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    port = ntohs(address.sin_port);
+    close(fd);  // bound, never listened: connections are refused
   }
   FixedSource source;
   SharedCollection collection(source, std::chrono::milliseconds(0));
@@ -460,6 +482,84 @@ TEST(RemoteWriterTest, UnreachableReceiverBoundedQueueAndDeadlineOnStop) {
   EXPECT_EQ(Value(writer.Families(), "berth_remote_write_queue_batches"), 0);
   EXPECT_EQ(Value(writer.Families(), "berth_remote_write_dropped_batches_total"), 2 + 1 + 3);
   EXPECT_EQ(Value(writer.Families(), "berth_remote_write_sent_batches_total"), 0);
+}
+
+TEST(RemoteWriteClientTest, BasicAuthFromThePasswordFile) {
+  Receiver receiver({204});
+  char path[] = "/tmp/berth-rw-pass.XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, "pa:ss\n", 6), 6);
+  close(fd);
+  RemoteWriteClientOptions options;
+  options.basic_auth_username = "berth";
+  options.basic_auth_password_file = path;
+  RemoteWriteClient client(receiver.url(), options);
+  EXPECT_EQ(client.Post("x").status, 204);
+  EXPECT_EQ(receiver.authorization(), "Basic YmVydGg6cGE6c3M=");  // base64("berth:pa:ss")
+  unlink(path);
+  const PostResult missing = client.Post("x");  // the file is gone: no request at all
+  EXPECT_EQ(missing.status, 0);
+  EXPECT_NE(missing.error.find(path), std::string::npos);
+  EXPECT_EQ(receiver.served(), 1u);
+}
+
+TEST(RemoteWriteClientTest, RepliesAreCappedAndNotFollowed) {
+  httplib::Server server;
+  server.Post("/big", [](const httplib::Request&, httplib::Response& response) {
+    response.status = 400;
+    response.set_content(std::string(1 << 20, 'x'), "text/plain");
+  });
+  server.Post("/moved", [](const httplib::Request&, httplib::Response& response) {
+    response.set_redirect("/big", 307);
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread thread([&] { server.listen_after_bind(); });
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  RemoteWriteClient big(base + "/big", {});
+  const PostResult result = big.Post("x");
+  EXPECT_EQ(result.status, 400);
+  EXPECT_EQ(result.error.size(), RemoteWriteClient::kMaxReplyBodyBytes);
+  RemoteWriteClient moved(base + "/moved", {});
+  EXPECT_EQ(moved.Post("x").status, 307);
+  EXPECT_EQ(ClassifyPost(moved.Post("x")), PostOutcome::kRefused);
+  server.stop();
+  thread.join();
+}
+
+// HTTPS: the CA file verifies the receiver; server_name is the name checked
+// (the URL says 127.0.0.1); insecure_skip_verify skips it.
+TEST(RemoteWriteClientTest, TlsCaFileServerNameAndSkipVerify) {
+  if (std::system("command -v openssl >/dev/null 2>&1") != 0) GTEST_SKIP() << "no openssl CLI";
+  char dir_template[] = "/tmp/berth-rw-tls.XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  const std::string script =
+      "cd " + dir +
+      " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key"
+      " -out ca.crt -days 2 -subj /CN=test-ca 2>/dev/null"
+      " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key"
+      " -out server.csr -subj /CN=receiver.test 2>/dev/null"
+      " && printf 'subjectAltName=DNS:receiver.test' > ext.cnf"
+      " && openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial"
+      " -out server.crt -days 2 -extfile ext.cnf 2>/dev/null";
+  ASSERT_EQ(std::system(script.c_str()), 0);
+  Receiver receiver({204}, dir + "/server.crt", dir + "/server.key");
+  RemoteWriteClientOptions options;
+  options.tls_ca_file = dir + "/ca.crt";
+  options.tls_server_name = "receiver.test";
+  EXPECT_EQ(RemoteWriteClient(receiver.url("https"), options).Post("x").status, 204);
+  options.tls_server_name = "other.test";  // not the certificate's name
+  EXPECT_EQ(RemoteWriteClient(receiver.url("https"), options).Post("x").status, 0);
+  options.tls_server_name = "";  // 127.0.0.1 is not in the certificate either
+  EXPECT_EQ(RemoteWriteClient(receiver.url("https"), options).Post("x").status, 0);
+  RemoteWriteClientOptions no_ca;  // the system CAs do not know test-ca
+  no_ca.tls_server_name = "receiver.test";
+  EXPECT_EQ(RemoteWriteClient(receiver.url("https"), no_ca).Post("x").status, 0);
+  RemoteWriteClientOptions skip;
+  skip.tls_insecure_skip_verify = true;
+  EXPECT_EQ(RemoteWriteClient(receiver.url("https"), skip).Post("x").status, 204);
+  EXPECT_EQ(receiver.served(), 2u);
+  std::system(("rm -rf " + dir).c_str());
 }
 
 }  // namespace
