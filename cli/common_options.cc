@@ -14,18 +14,10 @@
 namespace berth::cli {
 namespace {
 
-// A duration flag with a unit ("1s", "250ms"), stored in milliseconds.
+// A runtime API timeout: a duration of 10 ms to 60 s.
 void AddTimeoutOption(CLI::App* cmd, const std::string& name, double* ms,
                       const std::string& help) {
-  CLI::Validator units = CLI::AsNumberWithUnit(
-      std::map<std::string, double>{{"ms", 1}, {"s", 1000}},
-      static_cast<CLI::AsNumberWithUnit::Options>(CLI::AsNumberWithUnit::CASE_SENSITIVE |
-                                                  CLI::AsNumberWithUnit::UNIT_REQUIRED));
-  cmd->add_option(name, *ms, help + " (10ms to 60s, e.g. 1s, 500ms)")
-      ->transform(units.description(""))
-      ->check(FiniteRange(10.0, 60000.0).description(""))
-      ->type_name("DURATION")
-      ->default_str(std::to_string(static_cast<long>(*ms)) + "ms");
+  AddDurationOption(cmd, name, ms, help, 10, 60000);
 }
 
 std::chrono::milliseconds Millis(double ms) {
@@ -33,6 +25,24 @@ std::chrono::milliseconds Millis(double ms) {
 }
 
 }  // namespace
+
+void AddDurationOption(CLI::App* cmd, const std::string& name, double* ms,
+                       const std::string& help, double min_ms, double max_ms) {
+  CLI::Validator units = CLI::AsNumberWithUnit(
+      std::map<std::string, double>{{"ms", 1}, {"s", 1000}, {"m", 60000}},
+      static_cast<CLI::AsNumberWithUnit::Options>(CLI::AsNumberWithUnit::CASE_SENSITIVE |
+                                                  CLI::AsNumberWithUnit::UNIT_REQUIRED));
+  auto text = [](double value) {
+    return value >= 1000 && std::fmod(value, 1000) == 0
+               ? std::to_string(static_cast<long>(value / 1000)) + "s"
+               : std::to_string(static_cast<long>(value)) + "ms";
+  };
+  cmd->add_option(name, *ms, help + " (" + text(min_ms) + " to " + text(max_ms) + ", e.g. 1s, 500ms)")
+      ->transform(units.description(""))
+      ->check(FiniteRange(min_ms, max_ms).description(""))
+      ->type_name("DURATION")
+      ->default_str(text(*ms));
+}
 
 CLI::Validator FiniteRange(double min, double max) {
   return CLI::Validator(

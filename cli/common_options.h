@@ -29,6 +29,11 @@ struct CommonOptions {
 // `cmd`. Timeouts take a unit: "1s", "500ms" (10 ms to 60 s).
 void AddCommonOptions(CLI::App* cmd, CommonOptions* options);
 
+// A duration flag with a unit ("1s", "250ms", "1m"), stored in
+// milliseconds, refused outside [min_ms, max_ms].
+void AddDurationOption(CLI::App* cmd, const std::string& name, double* ms,
+                       const std::string& help, double min_ms, double max_ms);
+
 // A number in [min, max]. Unlike CLI::Range it refuses NaN (which passes
 // every comparison) with one clear line; infinities fall outside the range.
 CLI::Validator FiniteRange(double min, double max);

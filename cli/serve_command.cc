@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <csignal>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -42,10 +43,86 @@ struct ServeFlags {
   CommonOptions common;
   exporter::ServeOptions serve;
   RecordFlags record;
+  // --remote-write.* durations, in ms (moved into serve.remote_write by Run).
+  double rw_interval_ms = 15000;
+  double rw_timeout_ms = 30000;
+  double rw_min_backoff_ms = 30;
+  double rw_max_backoff_ms = 5000;
+  double rw_flush_deadline_ms = 5000;
 };
+
+std::chrono::milliseconds Ms(double ms) { return std::chrono::milliseconds(static_cast<long>(ms + 0.5)); }
+
+// The remote_write flags, named after Prometheus' remote_write config keys.
+void AddRemoteWriteOptions(CLI::App* cmd, ServeFlags& flags) {
+  exporter::RemoteWriteOptions& rw = flags.serve.remote_write;
+  const std::string group = "remote_write";
+  cmd->add_option("--remote-write.url", rw.urls,
+                  "Also push every collection to this Prometheus remote_write 1.0 receiver "
+                  "(e.g. http://prometheus:9090/api/v1/write); repeat for several")
+      ->group(group);
+  cmd->add_option("--remote-write.label", rw.labels,
+                  "External label name=value added to every pushed series that lacks it "
+                  "(e.g. host=node1); repeatable")
+      ->group(group);
+  AddDurationOption(cmd, "--remote-write.interval", &flags.rw_interval_ms,
+                    "Collect and push this often", 100, 3600000);
+  cmd->get_option("--remote-write.interval")->group(group);
+  AddDurationOption(cmd, "--remote-write.timeout", &flags.rw_timeout_ms,
+                    "Bound on one push (remote_timeout)", 10, 600000);
+  cmd->get_option("--remote-write.timeout")->group(group);
+  AddDurationOption(cmd, "--remote-write.min-backoff", &flags.rw_min_backoff_ms,
+                    "First wait before retrying a push after a 5xx or a network error; "
+                    "doubles per retry", 1, 600000);
+  cmd->get_option("--remote-write.min-backoff")->group(group);
+  AddDurationOption(cmd, "--remote-write.max-backoff", &flags.rw_max_backoff_ms,
+                    "Longest wait between retries", 1, 600000);
+  cmd->get_option("--remote-write.max-backoff")->group(group);
+  AddDurationOption(cmd, "--remote-write.flush-deadline", &flags.rw_flush_deadline_ms,
+                    "On shutdown, keep sending the queue for at most this long", 0, 600000);
+  cmd->get_option("--remote-write.flush-deadline")->group(group);
+  cmd->add_option("--remote-write.queue-capacity", rw.queue_capacity,
+                  "Collections held per receiver while it cannot take them; when full the "
+                  "oldest is dropped (berth_remote_write_dropped_batches_total)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str()
+      ->group(group);
+  exporter::RemoteWriteClientOptions& client = rw.client;
+  cmd->add_option("--remote-write.basic-auth.username", client.basic_auth_username,
+                  "HTTP basic auth user name (basic_auth.username)")
+      ->group(group);
+  cmd->add_option("--remote-write.basic-auth.password-file", client.basic_auth_password_file,
+                  "File holding the basic auth password (basic_auth.password_file; read per push)")
+      ->group(group);
+  cmd->add_option("--remote-write.bearer-token-file", client.bearer_token_file,
+                  "File holding a bearer token sent as 'Authorization: Bearer' "
+                  "(bearer_token_file; read per push)")
+      ->group(group);
+  cmd->add_option("--remote-write.tls.ca-file", client.tls_ca_file,
+                  "CA certificate(s) to verify the receiver with (tls_config.ca_file)")
+      ->group(group);
+  cmd->add_option("--remote-write.tls.cert-file", client.tls_cert_file,
+                  "Client certificate (tls_config.cert_file)")
+      ->group(group);
+  cmd->add_option("--remote-write.tls.key-file", client.tls_key_file,
+                  "Client certificate's key (tls_config.key_file)")
+      ->group(group);
+  cmd->add_option("--remote-write.tls.server-name", client.tls_server_name,
+                  "Name to verify the receiver's certificate against and send as SNI "
+                  "(tls_config.server_name)")
+      ->group(group);
+  cmd->add_flag("--remote-write.tls.insecure-skip-verify", client.tls_insecure_skip_verify,
+                "Do not verify the receiver's certificate (tls_config.insecure_skip_verify)")
+      ->group(group);
+}
 
 int Run(ServeFlags& flags) {
   exporter::ServeOptions& options = flags.serve;
+  options.remote_write.interval = Ms(flags.rw_interval_ms);
+  options.remote_write.client.timeout = Ms(flags.rw_timeout_ms);
+  options.remote_write.min_backoff = Ms(flags.rw_min_backoff_ms);
+  options.remote_write.max_backoff = Ms(flags.rw_max_backoff_ms);
+  options.remote_write.flush_deadline = Ms(flags.rw_flush_deadline_ms);
   // Flag mistakes first, before touching the rootfs or the Docker socket.
   if (std::string why = exporter::ValidateServeOptions(options); !why.empty()) {
     std::fprintf(stderr, "berth serve: %s\n", why.c_str());
@@ -128,6 +205,7 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_option("--collector.disable", serve.disabled_groups,
                   "Comma-separated metric groups to switch off: " + groups);
   AddRecordOptions(cmd, &flags->record, /*required_dir=*/false);
+  AddRemoteWriteOptions(cmd, *flags);
   AddCommonOptions(cmd, &flags->common);
   cmd->callback([flags] {
     const int rc = Run(*flags);

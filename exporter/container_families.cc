@@ -523,6 +523,27 @@ class CappedSink : public SampleSink {
   uint64_t emitted_ = 0;
 };
 
+// Hands each sample to a SeriesVisitor; Begin() before each container and family.
+class VisitorSink : public SampleSink {
+ public:
+  explicit VisitorSink(SeriesVisitor& visitor) : visitor_(visitor) {}
+  void Begin(const ContainerFamily& family, size_t container) {
+    family_ = &family;
+    container_ = container;
+  }
+  void Add(std::initializer_list<ExtraLabel> labels, double value) override {
+    visitor_.Sample(*family_, container_, labels, value);
+  }
+  void Add(std::initializer_list<ExtraLabel> labels, uint64_t value) override {
+    visitor_.Sample(*family_, container_, labels, static_cast<double>(value));
+  }
+
+ private:
+  SeriesVisitor& visitor_;
+  const ContainerFamily* family_ = nullptr;
+  size_t container_ = 0;
+};
+
 bool Enabled(const ContainerFamily& family, const FamilyOptions& options) {
   return family.group == Group::kAlways || !Contains(options.disabled, family.group);
 }
@@ -609,6 +630,21 @@ void AppendContainerFamilies(const Snapshot& snapshot, const FamilyOptions& opti
       }
     }
     if (!handed_over && out.size() == samples_at) out.resize(header_at);  // no samples: no family
+  }
+}
+
+void VisitContainerSeries(const Snapshot& snapshot, const FamilyOptions& options,
+                          SeriesVisitor& visitor, std::vector<DroppedSeries>* dropped) {
+  VisitorSink target(visitor);
+  CappedSink sink(target);
+  for (const ContainerFamily& family : kFamilies) {
+    if (!Enabled(family, options)) continue;
+    for (size_t i = 0; i < snapshot.containers.size(); ++i) {
+      target.Begin(family, i);
+      sink.Start();
+      family.emit(snapshot.containers[i], snapshot, sink);
+      sink.Finish(i, family.name, dropped);
+    }
   }
 }
 

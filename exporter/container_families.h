@@ -90,6 +90,9 @@ struct FamilyOptions {
   // Runtime label keys exported as container_label_<sanitised key>.
   std::vector<std::string> label_allowlist;
   GroupSet disabled;
+  // More berth_* families from other parts of serve (remote_write's queue
+  // figures), asked for once per page; empty = none. Must be thread-safe.
+  std::function<std::vector<prometheus::MetricFamily>()> extra_self_families;
 };
 
 using LabelPairs = std::vector<std::pair<std::string, std::string>>;
@@ -121,6 +124,22 @@ void AppendContainerFamilies(const collector::Snapshot& snapshot, const FamilyOp
                              std::span<const std::string> base_labels, std::string& out,
                              const PieceFlush& flush = {}, size_t piece_bytes = 256 * 1024,
                              std::vector<DroppedSeries>* dropped = nullptr);
+
+// Receives every container sample: its family, the container's index in
+// snapshot.containers (its labels are ContainerLabels() of it) and the
+// sample's own labels. The remote_write encoder is one.
+class SeriesVisitor {
+ public:
+  virtual ~SeriesVisitor() = default;
+  virtual void Sample(const ContainerFamily& family, size_t container,
+                      std::initializer_list<ExtraLabel> labels, double value) = 0;
+};
+
+// Walks exactly the samples AppendContainerFamilies writes (same table,
+// order and series cap; integers as the double the text shows). With
+// `dropped`, what the cap left out is appended to it, as there.
+void VisitContainerSeries(const collector::Snapshot& snapshot, const FamilyOptions& options,
+                          SeriesVisitor& visitor, std::vector<DroppedSeries>* dropped = nullptr);
 
 // The same families as prometheus-cpp objects.
 std::vector<prometheus::MetricFamily> ContainerMetricFamilies(const collector::Snapshot& snapshot,

@@ -69,13 +69,9 @@ MetricsPage::MetricsPage(collector::SnapshotPtr snapshot,
   AppendContainerFamilies(
       *snapshot_, options_, labels_, buffer,
       [&](std::string& piece) { containers += piece.size(); }, kPieceBytes, &dropped_);
-  AppendSerialized(BerthFamilies(*snapshot_, error_totals, dropped_), head_);
-  if (!Contains(options_.disabled, Group::kMachine)) {
-    AppendSerialized(MachineFamilies(snapshot_->host), tail_);
-  }
-  if (!Contains(options_.disabled, Group::kProcess)) {
-    AppendSerialized(ProcessCollector().Collect(), tail_);
-  }
+  const SelfFamilies self = PageSelfFamilies(*snapshot_, error_totals, options_, dropped_);
+  AppendSerialized(self.head, head_);
+  AppendSerialized(self.tail, tail_);
   size_ = head_.size() + containers + buffer.size() + tail_.size();
 }
 
@@ -103,6 +99,22 @@ std::string MetricsPage::Text() const {
     return true;
   });
   return out;
+}
+
+SelfFamilies PageSelfFamilies(const collector::Snapshot& snapshot,
+                              const collector::ErrorCounts& error_totals,
+                              const FamilyOptions& options,
+                              std::span<const DroppedSeries> dropped) {
+  SelfFamilies self;
+  self.head = BerthFamilies(snapshot, error_totals, dropped);
+  if (options.extra_self_families) {
+    for (auto& family : options.extra_self_families()) self.head.push_back(std::move(family));
+  }
+  if (!Contains(options.disabled, Group::kMachine)) self.tail = MachineFamilies(snapshot.host);
+  if (!Contains(options.disabled, Group::kProcess)) {
+    for (auto& family : ProcessCollector().Collect()) self.tail.push_back(std::move(family));
+  }
+  return self;
 }
 
 std::string RenderMetricsPage(const collector::Snapshot& snapshot,

@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +78,19 @@ class MetricsPage {
   std::vector<DroppedSeries> dropped_;
   size_t size_ = 0;
 };
+
+// The families around a page's container part: `head` the berth_* ones
+// (BerthFamilies with `dropped`, then options.extra_self_families), `tail`
+// machine_* and process_* unless their groups are off. /metrics and
+// remote_write (remote_write_encoder.h) both take them from here.
+struct SelfFamilies {
+  std::vector<prometheus::MetricFamily> head;
+  std::vector<prometheus::MetricFamily> tail;
+};
+SelfFamilies PageSelfFamilies(const collector::Snapshot& snapshot,
+                              const collector::ErrorCounts& error_totals,
+                              const FamilyOptions& options,
+                              std::span<const DroppedSeries> dropped);
 
 // The whole page for `snapshot` at once.
 std::string RenderMetricsPage(const collector::Snapshot& snapshot,

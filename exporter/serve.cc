@@ -56,6 +56,10 @@ std::string ValidateServeOptions(const ServeOptions& options) {
   }
   if (options.max_requests < 0) return "--web.max-requests must be 0 (no limit) or more";
   if (options.listen_addresses.empty()) return "no --web.listen-address given";
+  LabelPairs external;
+  if (std::string why = ValidateRemoteWriteOptions(options.remote_write, &external); !why.empty()) {
+    return why;
+  }
   for (const std::string& text : options.listen_addresses) {
     if (!ParseListenAddress(text, &error)) return error;
   }
@@ -110,6 +114,17 @@ int RunServe(const ServeOptions& options, SnapshotSource& source) {
   }
 
   SharedCollection collection(source, options.share_window);
+  // remote_write's queue figures go on the page (and into its own pushes).
+  std::unique_ptr<RemoteWriter> writer;
+  if (!options.remote_write.urls.empty()) {
+    families.extra_self_families = [&writer] {
+      return writer ? writer->Families() : std::vector<prometheus::MetricFamily>{};
+    };
+    LabelPairs external;
+    ValidateRemoteWriteOptions(options.remote_write, &external);
+    writer = std::make_unique<RemoteWriter>(options.remote_write, std::move(external), collection,
+                                            families);
+  }
   HttpHandlers handlers(collection, families, options.telemetry_path);
   HttpServerOptions server_options;
   server_options.max_requests = static_cast<size_t>(options.max_requests);
@@ -130,6 +145,8 @@ int RunServe(const ServeOptions& options, SnapshotSource& source) {
                server.tls() ? "on" : "off", web->Refresh()->auth->enabled() ? "on" : "off",
                options.disabled_groups.empty() ? "none" : Join(options.disabled_groups));
 
+  if (writer) writer->Start();
+
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   if (listener_died) {
@@ -137,6 +154,7 @@ int RunServe(const ServeOptions& options, SnapshotSource& source) {
   } else {
     spdlog::info("received signal {}, shutting down", signal_number);
   }
+  if (writer) writer->Stop();  // drains its queues; scrapes are still answered meanwhile
   if (!server.Stop()) {
     // A handler is stuck (e.g. in a read that never ends): destroying the
     // server would wait for it. End the process now instead.

@@ -3,7 +3,10 @@
 // RunServe() validates everything first — log settings, collector groups,
 // the web config file (and its TLS files), every listen address — and on any
 // problem prints one line "berth serve: <why>" on stderr and returns 1
-// before serving anything. Then it serves until SIGINT or SIGTERM (returns
+// before serving anything. With --remote-write.url it also pushes every
+// collection (remote_writer.h) and, on a signal, drains those queues for up
+// to --remote-write.flush-deadline (scrapes still answered) before the HTTP
+// server stops. Then it serves until SIGINT or SIGTERM (returns
 // 0) or until a listener dies (returns 1). On a signal it stops accepting,
 // gives running requests 1 s and ends the process if a handler is still
 // stuck after it (exit 0 by _Exit), so a stop takes < 2 s whatever a read
@@ -21,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "exporter/remote_writer.h"
 #include "exporter/snapshot_source.h"
 
 namespace berth::exporter {
@@ -42,6 +46,8 @@ struct ServeOptions {
   // --log.level: debug|info|warn|error; --log.format: logfmt|json.
   std::string log_level = "info";
   std::string log_format = "logfmt";
+  // --remote-write.*: push each collection to these receivers (none = off).
+  RemoteWriteOptions remote_write;
   // Scrapes within this long of the last collection reuse it.
   std::chrono::milliseconds share_window{500};
 };

@@ -44,7 +44,7 @@ TEST(CommonOptionsTest, TimeoutsTakeMillisecondsOrSeconds) {
       {"--podman.timeout", "3s", 3000},
       {"--crio.timeout", "40ms", 40},
       {"--docker.timeout", "5", std::nullopt},     // no unit: ambiguous
-      {"--docker.timeout", "5m", std::nullopt},    // minutes are not a unit here
+      {"--docker.timeout", "5m", std::nullopt},    // 5 minutes: above 60 s
       {"--docker.timeout", "0ms", std::nullopt},   // below 10 ms
       {"--docker.timeout", "120s", std::nullopt},  // above 60 s
       {"--docker.timeout", "soon", std::nullopt},

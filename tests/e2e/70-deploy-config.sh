@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Validates deploy/ without a cluster or registry:
 #   - compose stack: docker-compose config; every bind source in the repo exists;
+#     the remote_write override (remote-write.yml) pushes to the stack's Prometheus,
+#     which takes pushes, with flags berth serve has;
 #     Grafana's dashboard provider reads the directory the dashboards are mounted at
 #   - deploy/prometheus.yml: promtool check config, with dashboards/rules loaded
 #   - compose/alertmanager.yml: amtool check-config
@@ -101,6 +103,37 @@ sys.exit(bad)
 EOF
 }
 check "docker-compose config and bind sources" compose_sources
+
+# The remote_write override: berth pushes to the stack's Prometheus, which
+# takes pushes; every berth flag in it is one `berth serve` accepts.
+compose_remote_write() {
+  DOCKER_GID=999 docker-compose -f "$ROOT/deploy/compose/docker-compose.yml" \
+    -f "$ROOT/deploy/compose/remote-write.yml" config >"$tmp/compose-rw.yml" || return 1
+  "$PY" - "$tmp/compose-rw.yml" <<'EOF' || return 1
+import sys, yaml
+from urllib.parse import urlparse
+services = yaml.safe_load(open(sys.argv[1]))["services"]; bad = 0
+b, p = services["berth"]["command"], services["prometheus"]["command"]
+urls = [a.split("=", 1)[1] for a in b if a.startswith("--remote-write.url=")]
+if not urls: print("berth: no --remote-write.url"); bad = 1
+for u in urls:
+    parsed = urlparse(u)
+    if parsed.hostname not in services or parsed.path != "/api/v1/write":
+        print(f"--remote-write.url {u} is not a stack service's /api/v1/write"); bad = 1
+if "--web.enable-remote-write-receiver" not in p: print("prometheus does not take pushes"); bad = 1
+if "--path.rootfs=/host" not in b: print("berth: no --path.rootfs=/host"); bad = 1
+with open(sys.argv[1] + ".flags", "w") as f:
+    f.write("".join(a.split("=", 1)[0] + "\n" for a in b if a.startswith("--")))
+sys.exit(bad)
+EOF
+  [ -x "$BUILD_DIR/cli/berth" ] || return 0  # the flags are checked where berth is built
+  local help flag
+  help=$("$BUILD_DIR/cli/berth" serve --help) || return 1
+  while read -r flag; do
+    grep -q -- "$flag" <<<"$help" || { echo "berth serve has no $flag"; return 1; }
+  done <"$tmp/compose-rw.yml.flags"
+}
+check "compose remote_write override: pushes to the stack's receiver" compose_remote_write
 
 # --- Prometheus and Alertmanager ---------------------------------------------
 mkdir -p "$tmp/prom/rules"

@@ -7,10 +7,12 @@
 #                          and log in DIR), waits until it is ready; sets PROM_PID,
 #                          prom_port and prom_url. PROM_JOB_EXTRA, when set, is YAML
 #                          appended to the scrape job (4-space indent, e.g.
-#                          metric_relabel_configs). The config is checked with
-#                          promtool first. Returns 1 if the check failed or it did not
-#                          become ready (PROM_PID is set whenever it was started,
-#                          for the caller's cleanup to stop it).
+#                          metric_relabel_configs); PROM_EXTRA_FLAGS (array, optional)
+#                          are more prometheus flags, e.g. (--web.enable-remote-write-receiver).
+#                          The config is checked with promtool first. Returns 1 if the
+#                          check failed or it did not become ready (PROM_PID is set
+#                          whenever it was started, for the caller's cleanup to stop it).
+#   restart_prometheus DIR starts it again after a stop: same port, config and data.
 _prometheus_lib_dir=$(dirname "${BASH_SOURCE[0]}")
 # shellcheck source=http.sh
 source "$_prometheus_lib_dir/http.sh"
@@ -35,8 +37,13 @@ start_prometheus() {
     echo "start_prometheus: promtool check config failed:"; cat "$dir/promtool.out"
     return 1
   fi
+  restart_prometheus "$dir"
+}
+
+restart_prometheus() {
+  local dir=$1
   prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/prom-data" \
-    --web.listen-address="127.0.0.1:$prom_port" >"$dir/prometheus.log" 2>&1 &
+    --web.listen-address="127.0.0.1:$prom_port" "${PROM_EXTRA_FLAGS[@]}" >>"$dir/prometheus.log" 2>&1 &
   PROM_PID=$!
   wait_http "$prom_url/-/ready" 30
 }
