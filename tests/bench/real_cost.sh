@@ -22,19 +22,22 @@
 # logged in the phase: container lists (GET …/containers/json) and inspects.
 #
 # Usage: tests/bench/real_cost.sh [N] [SECONDS_1S] [SECONDS_15S]   (100 60 150)
-#   BERTH_BIN (default build/release/cli/berth), BERTH_COST_GHOSTS (3),
+#   BERTH_BIN (default build/release/cli/berth; several: each in turn),
+#   BERTH_COST_GHOSTS (3),
 #   BERTH_COST_KEEP=DIR keeps the logs.
 # Not a pass/fail test, not in tests/run-all; needs root, docker.io,
 # busybox-static, netdata, tmux. Prints the host's load with the figures: the
 # CPU figures hold under load better than wall time does, the latencies not.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# BERTH_BIN may name several binaries (space-separated, e.g. a before and an
+# after build): each runs the three phases on the same containers, in turn.
 BERTH_BIN=${BERTH_BIN:-$ROOT/build/release/cli/berth}
 N=${1:-100}
 D1=${2:-60}
 D15=${3:-150}
 GHOSTS=${BERTH_COST_GHOSTS:-3}
-[ -x "$BERTH_BIN" ] || { echo "no berth binary at $BERTH_BIN"; exit 1; }
+for bin in $BERTH_BIN; do [ -x "$bin" ] || { echo "no berth binary at $bin"; exit 1; }; done
 for tool in netdata tmux curl; do
   command -v "$tool" >/dev/null || { echo "$tool not installed"; exit 1; }
 done
@@ -88,10 +91,15 @@ median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else pr
 
 echo "== host: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) at start"
 BERTH_DOCKERD_ARGS=-D berth_dockerd_start || exit 1
+# Started eight at a time (one by one takes minutes on a loaded host).
 for i in $(seq 1 "$N"); do
   docker run -d --name "cost-$i" --memory 64m "$BERTH_E2E_IMAGE" \
-    sh -c 'sleep 100000 & while true; do sleep 1; done' >/dev/null || exit 1
+    sh -c 'sleep 100000 & while true; do sleep 1; done' >/dev/null &
+  [ $((i % 8)) = 0 ] && wait
 done
+wait
+running=$(docker ps -q | wc -l)
+[ "$running" = "$N" ] || { echo "$running of $N containers running"; exit 1; }
 
 # Docker-looking cgroups this engine does not know, each with a process, in
 # every hierarchy (v1 controllers and the v2 mount).
@@ -169,25 +177,6 @@ printf '[exporting:global]\n\tenabled = no\n' >"$nd/etc/exporting.conf"
 env -u DOCKER_HOST netdata -D -c "$nd/netdata.conf" -P "$nd/pid" >"$nd/out.log" 2>&1 &
 ND_PID=$!
 
-serve_port=$(free_port)
-"$BERTH_BIN" serve --docker.socket "$BERTH_DOCKER_SOCKET" \
-  --web.listen-address "127.0.0.1:$serve_port" >"$tmp/serve.log" 2>&1 &
-SERVE_PID=$!
-wait_http "http://127.0.0.1:$serve_port/healthz" 30 || { echo "berth serve did not start"; cat "$tmp/serve.log"; exit 1; }
-url=http://127.0.0.1:$serve_port/metrics
-curl -fsS -o "$tmp/page" "$url" || exit 1
-seen=$(grep -c '^container_last_seen{' "$tmp/page")
-named=$(grep '^container_last_seen{' "$tmp/page" | grep -c 'name="cost-')
-# netdata needs its discovery rounds (every 10 s) to pick up N containers.
-for _ in $(seq 1 60); do
-  nd_n=$(curl -fsS "http://127.0.0.1:$nd_port/api/v1/charts" 2>/dev/null |
-    grep -o '"cgroup_[^"]*\.cpu"' | sort -u | wc -l)
-  [ "${nd_n:-0}" -ge "$N" ] && break
-  sleep 2
-done
-echo "== $N containers of the private dockerd (berth sees $seen containers, $named named cost-*;" \
-  "$GHOSTS unknown Docker-looking cgroups); netdata charts ${nd_n:-0} cgroups"
-sleep 5  # warm-up for serve: first collections, inspects done
 
 phase_begin() {
   P_T0=$(date +%s.%N); P_ND0=$(nd_thread_ns 1); P_NDD0=$(nd_thread_ns 2)
@@ -240,19 +229,47 @@ scrape_phase() {  # NAME INTERVAL SECONDS
     "$(awk '{ print $1 / 1e6 }' "$tmp/cpu-$name" | median)"
 }
 
-scrape_phase "serve 1s" 1 "$D1"
-scrape_phase "serve 15s" 15 "$D15"
-stop_pid "$SERVE_PID"; SERVE_PID=
+# netdata needs its discovery rounds (every 10 s) to pick up N containers.
+for _ in $(seq 1 60); do
+  nd_n=$(curl -fsS "http://127.0.0.1:$nd_port/api/v1/charts" 2>/dev/null |
+    grep -o '"cgroup_[^"]*\.cpu"' | sort -u | wc -l)
+  [ "${nd_n:-0}" -ge "$N" ] && break
+  sleep 2
+done
+echo "== $N containers of the private dockerd ($GHOSTS unknown Docker-looking cgroups); netdata charts ${nd_n:-0} cgroups"
+RUN=0
+run_binary() {  # BIN
+  local bin=$1 c0 k0
+  RUN=$((RUN + 1))
+  serve_port=$(free_port)
+  "$bin" serve --docker.socket "$BERTH_DOCKER_SOCKET" \
+    --web.listen-address "127.0.0.1:$serve_port" >"$tmp/serve.log" 2>&1 &
+  SERVE_PID=$!
+  wait_http "http://127.0.0.1:$serve_port/healthz" 30 || { echo "berth serve did not start"; cat "$tmp/serve.log"; exit 1; }
+  url=http://127.0.0.1:$serve_port/metrics
+  curl -fsS -o "$tmp/page" "$url" || exit 1
+  seen=$(grep -c '^container_last_seen{' "$tmp/page")
+  named=$(grep '^container_last_seen{' "$tmp/page" | grep -c 'name="cost-')
+  echo "== $bin: berth sees $seen containers, $named named cost-*"
+  sleep 5  # warm-up for serve: first collections, inspects done
+  scrape_phase "serve 1s" 1 "$D1"
+  scrape_phase "serve 15s" 15 "$D15"
+  stop_pid "$SERVE_PID"; SERVE_PID=''
 
-tmux -L "$TMUX_SOCK" new-session -d -s top -x 200 -y 60 \
-  "sh -c 'echo \$\$ >$tmp/top.pid; exec \"$BERTH_BIN\" top --interval 1 --docker.socket \"$BERTH_DOCKER_SOCKET\"'; sleep 600"
-for _ in $(seq 1 50); do [ -s "$tmp/top.pid" ] && break; sleep 0.1; done
-TOP_PID=$(cat "$tmp/top.pid")
-sleep 5
-tmux -L "$TMUX_SOCK" capture-pane -p -t top | grep -q 'cost-' || { echo "berth top shows no cost-* container:"; tmux -L "$TMUX_SOCK" capture-pane -p -t top | head; exit 1; }
-phase_begin
-c0=$(cpu_ns "$TOP_PID"); k0=$(ticks "$TOP_PID")
-sleep "$D1"
-# Refreshes in the window: one a second.
-phase_end "top 1s" "$TOP_PID" "$c0" "$k0" "$(awk -v t0="$P_T0" -v t1="$(date +%s.%N)" 'BEGIN { printf "%d", t1 - t0 + 0.5 }')"
+  tmux -L "$TMUX_SOCK" new-session -d -s top -x 200 -y 60 \
+    "sh -c 'echo \$\$ >$tmp/top-$RUN.pid; exec \"$bin\" top --interval 1 --docker.socket \"$BERTH_DOCKER_SOCKET\"'; sleep 600"
+  for _ in $(seq 1 50); do [ -s "$tmp/top-$RUN.pid" ] && break; sleep 0.1; done
+  TOP_PID=$(cat "$tmp/top-$RUN.pid")
+  sleep 5
+  tmux -L "$TMUX_SOCK" capture-pane -p -t top | grep -q 'cost-' || { echo "berth top shows no cost-* container:"; tmux -L "$TMUX_SOCK" capture-pane -p -t top | head; exit 1; }
+  phase_begin
+  c0=$(cpu_ns "$TOP_PID"); k0=$(ticks "$TOP_PID")
+  sleep "$D1"
+  # Refreshes in the window: one a second.
+  phase_end "top 1s" "$TOP_PID" "$c0" "$k0" "$(awk -v t0="$P_T0" -v t1="$(date +%s.%N)" 'BEGIN { printf "%d", t1 - t0 + 0.5 }')"
+  stop_pid "$TOP_PID"; TOP_PID=''
+  tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+}
+
+for bin in $BERTH_BIN; do run_binary "$bin"; done
 echo "== load $(cut -d' ' -f1-3 /proc/loadavg) at the end"
