@@ -92,12 +92,14 @@ median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else pr
 echo "== host: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) at start"
 BERTH_DOCKERD_ARGS=-D berth_dockerd_start || exit 1
 # Started eight at a time (one by one takes minutes on a loaded host).
+# (wait names the pids: dockerd is a child of this shell too.)
+runs=()
 for i in $(seq 1 "$N"); do
   docker run -d --name "cost-$i" --memory 64m "$BERTH_E2E_IMAGE" \
     sh -c 'sleep 100000 & while true; do sleep 1; done' >/dev/null &
-  [ $((i % 8)) = 0 ] && wait
+  runs+=($!)
+  if [ "${#runs[@]}" = 8 ] || [ "$i" = "$N" ]; then wait "${runs[@]}"; runs=(); fi
 done
-wait
 running=$(docker ps -q | wc -l)
 [ "$running" = "$N" ] || { echo "$running of $N containers running"; exit 1; }
 
