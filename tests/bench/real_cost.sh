@@ -223,7 +223,7 @@ scrape_phase() {  # NAME INTERVAL SECONDS
     next=$(awk -v s="$start" -v i="$interval" -v n="$n" 'BEGIN { printf "%.3f", s + n * i }')
     awk -v nx="$next" -v d="$seconds" -v s="$start" 'BEGIN { exit !(nx - s >= d) }' && break
     local wait
-    wait=$(awk -v nx="$next" -v now="$(date +%s.%N)" 'BEGIN { w = nx - now; printf "%.3f", w > 0 ? w : 0 }')
+    wait=$(awk -v nx="$next" -v now="$(date +%s.%N)" 'BEGIN { w = nx - now; printf "%.3f", (w > 0 ? w : 0) }')
     sleep "$wait"
   done
   phase_end "$name" "$SERVE_PID" "$c0" "$k0" "$n" \
