@@ -17,8 +17,22 @@ bool DueNow(std::optional<std::chrono::steady_clock::time_point>& last,
 void FreshnessClock::Tick(std::chrono::steady_clock::time_point now,
                           std::chrono::milliseconds recheck, std::chrono::milliseconds guard,
                           ReadPlan& plan) {
-  plan.recheck = DueNow(recheck_at_, now, recheck);
   plan.guard = DueNow(guard_at_, now, guard);
+  if (!recheck_at_) {
+    // The first collection reads everything; the next re-check comes after
+    // (kRecheckSpread - slot) collections and tenths of the interval.
+    recheck_at_ = now - recheck * slot_ / kRecheckSpread;
+    collections_ = slot_;
+    plan.recheck = true;
+    return;
+  }
+  ++collections_;
+  plan.recheck = recheck.count() == 0 ||
+                 (collections_ >= kRecheckSpread && now - *recheck_at_ >= recheck);
+  if (plan.recheck) {
+    recheck_at_ = now;
+    collections_ = 0;
+  }
 }
 
 FreshnessSchedule::FreshnessSchedule(std::span<const ControlFileSpec> files) : files_(files) {

@@ -47,12 +47,14 @@ bool SamePaths(const DiscoveredContainer& a, const DiscoveredContainer& b) {
 }  // namespace
 
 struct ContainerState {
-  ContainerState(const RootFs& rootfs, const CgroupLayout& layout, DiscoveredContainer f)
+  ContainerState(const RootFs& rootfs, const CgroupLayout& layout, DiscoveredContainer f,
+                 unsigned recheck_slot)
       : found(std::move(f)),
         net(rootfs),
         namespaces([&rootfs](int pid) {
           return ReadProcessNamespaces(rootfs, std::to_string(pid));
-        }) {
+        }),
+        clock(recheck_slot) {
     if (layout.mode == CgroupMode::kUnified) {
       v2 = std::make_unique<CgroupV2Reader>(JoinDir(rootfs, layout.v2_mount, found.v2_path));
       return;
@@ -91,7 +93,7 @@ struct ContainerState {
   // working data for net/dev and the start-time probe, not in the Snapshot.
   std::vector<int> pids;
   uint64_t generation = 0;
-  FreshnessClock clock;
+  FreshnessClock clock;  // after `net`: the constructor's order
   bool start_time_probed = false;
   // No runtime gave a start time and the last collection had no process
   // list to probe: read it next time.
@@ -141,6 +143,7 @@ struct Sampler::Impl {
   std::optional<uint64_t> host_oom_kills;  // /proc/vmstat oom_kill, last collection
   bool host_oom_kills_moved = true;
   uint64_t generation = 0;
+  unsigned next_recheck_slot = 0;
   std::unordered_map<std::string, std::unique_ptr<ContainerState>> states;
   // The last walk: its containers, and a watch on each directory it listed.
   std::vector<DiscoveredContainer> found;
@@ -339,7 +342,9 @@ SnapshotPtr Sampler::Collect() {
     std::unique_ptr<ContainerState>& st = s.states[f.ref.id];
     // Same paths, same ref (it is derived from the path).
     if (!st || !SamePaths(st->found, f)) {
-      st = std::make_unique<ContainerState>(s.rootfs, s.layout, f);
+      // Re-check slots dealt in turn: containers found together re-check
+      // in different collections.
+      st = std::make_unique<ContainerState>(s.rootfs, s.layout, f, s.next_recheck_slot++);
     }
     st->generation = generation;
     ContainerStats& c = snap->containers.emplace_back();

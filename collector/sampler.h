@@ -34,6 +34,8 @@ struct SamplerOptions {
   // (for the kept net/dev), files skipped while they cannot change, and the
   // limit files (cpu.max, memory.max, pids.max …) when inotify cannot watch
   // them; in between the last values are reported. 0 = every collection.
+  // Spread (FreshnessClock): a container re-checks after this long and at
+  // least 10 collections, a tenth of the containers in each collection.
   std::chrono::milliseconds limits_refresh{10000};
   // Read the *.pressure (PSI) files; off for views that show no pressure
   // (three reads fewer per container).

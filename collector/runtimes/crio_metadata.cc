@@ -12,7 +12,8 @@ CrioMetadata::CrioMetadata(CrioOptions options)
     : options_(std::move(options)),
       client_(UnixHttpClientOptions{options_.socket_path, options_.connect_timeout,
                                   options_.total_timeout}),
-      health_("crio", options_.min_backoff, options_.max_backoff) {}
+      health_("crio", options_.min_backoff, options_.max_backoff),
+      unknown_(options_.unknown_retry) {}
 
 void CrioMetadata::Apply(const CrioContainerInfo& info, ContainerIdentity& identity) {
   const bool k8s = !info.k8s_pod.empty() && !info.k8s_container.empty();
@@ -38,6 +39,7 @@ int CrioMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
   std::unordered_set<std::string> present;
   for (ContainerIdentity* identity : crio) present.insert(identity->id);
   std::erase_if(cache_, [&](const auto& entry) { return !present.contains(entry.first); });
+  unknown_.Retain([&](const std::string& id) { return present.contains(id); });
   if (crio.empty()) return 0;
 
   const auto now = Clock::now();
@@ -46,7 +48,7 @@ int CrioMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
   int errors = 0;
   for (ContainerIdentity* identity : crio) {
     auto it = cache_.find(identity->id);
-    const bool due = it == cache_.end() || (!it->second.info && now >= it->second.retry_at);
+    const bool due = it == cache_.end() && !unknown_.Contains(identity->id, now);
     if (due && errors == 0 && health_.ShouldTry(now) &&
         lookups < options_.max_lookups_per_annotate) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -56,20 +58,20 @@ int CrioMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
       UnixHttpResponse response = client_.Get("/containers/" + identity->id, left);
       if (response.error == UnixHttpResponse::Error::kNone && response.status == 404) {
         health_.Succeeded();
-        it = cache_.insert_or_assign(identity->id, Entry{std::nullopt, now + options_.unknown_retry})
-                 .first;
+        unknown_.Remember(identity->id, now);
       } else if (!response.ok()) {
         health_.Failed(DescribeSocketFailure(response, options_.socket_path), Clock::now());
         errors = 1;
       } else if (auto info = ParseCrioContainerInfo(response.body)) {
         health_.Succeeded();
-        it = cache_.insert_or_assign(identity->id, Entry{std::move(*info), {}}).first;
+        unknown_.Forget(identity->id);
+        it = cache_.insert_or_assign(identity->id, std::move(*info)).first;
       } else {
         health_.Failed("not a CRI-O container info from " + options_.socket_path, Clock::now());
         errors = 1;
       }
     }
-    if (it != cache_.end() && it->second.info) Apply(*it->second.info, *identity);
+    if (it != cache_.end()) Apply(it->second, *identity);
   }
   return errors;
 }

@@ -10,8 +10,10 @@
 // Each id is inspected once (the answer is fixed for its lifetime, so the
 // label set never changes), at most options.max_lookups_per_annotate per
 // Annotate(), all sharing one deadline of options.total_timeout. An id CRI-O
-// does not know (HTTP 404) is asked again only after options.unknown_retry.
-// The cache is pruned when containers disappear.
+// does not know (HTTP 404) is remembered (UnknownIds, the negative cache the
+// other followers share) and asked again only after options.unknown_retry
+// (CRI-O has no event stream here). The caches are pruned when containers
+// disappear.
 //
 // Errors: with no CRI-O identity the socket is never touched. A missing,
 // dead, hung or confused socket leaves the containers named by id (or by the
@@ -33,6 +35,7 @@
 
 #include "collector/runtimes/crio_parsers.h"
 #include "collector/runtimes/unix_http_client.h"
+#include "collector/runtimes/unknown_ids.h"
 #include "collector/metadata.h"
 #include "collector/source_health.h"
 
@@ -60,16 +63,13 @@ class CrioMetadata : public MetadataProvider {
 
  private:
   using Clock = std::chrono::steady_clock;
-  struct Entry {
-    std::optional<CrioContainerInfo> info;  // nullopt: CRI-O did not know it
-    Clock::time_point retry_at{};           // for unknown ids
-  };
   static void Apply(const CrioContainerInfo& info, ContainerIdentity& identity);
 
   CrioOptions options_;
   UnixHttpClient client_;
   SourceHealth health_;
-  std::unordered_map<std::string, Entry> cache_;  // by id
+  std::unordered_map<std::string, CrioContainerInfo> cache_;  // by id
+  UnknownIds unknown_;  // ids CRI-O answered 404 for
 };
 
 std::unique_ptr<MetadataProvider> MakeCrioMetadata(const CrioOptions& options);

@@ -44,7 +44,8 @@ DockerMetadata::DockerMetadata(DockerOptions options)
     : options_(std::move(options)),
       client_(UnixHttpClientOptions{.socket_path = options_.socket_path,
                                   .connect_timeout = options_.connect_timeout,
-                                  .total_timeout = options_.total_timeout}) {}
+                                  .total_timeout = options_.total_timeout}),
+      unknown_(options_.unknown_retry) {}
 
 DockerMetadata::~DockerMetadata() {
   events_.reset();  // joins the event thread before the cache goes away
@@ -72,8 +73,12 @@ std::chrono::milliseconds DockerMetadata::Remaining(Clock::time_point deadline) 
 bool DockerMetadata::NeedsList(const std::vector<ContainerIdentity*>& identities) const {
   std::lock_guard lock(mutex_);
   if (!events_in_sync_) return true;
+  const Clock::time_point now = Clock::now();
   for (const ContainerIdentity* identity : identities) {
-    if (WantsDocker(*identity) && !entries_.contains(identity->id)) return true;
+    if (WantsDocker(*identity) && !entries_.contains(identity->id) &&
+        !unknown_.Contains(identity->id, now)) {
+      return true;
+    }
   }
   return false;
 }
@@ -113,6 +118,15 @@ int DockerMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
     return 1;
   }
   consecutive_failures_ = 0;
+  {
+    // Only the ids still in sight stay remembered.
+    std::set<std::string_view> present;
+    for (const ContainerIdentity* identity : identities) {
+      if (WantsDocker(*identity)) present.insert(identity->id);
+    }
+    std::lock_guard lock(mutex_);
+    unknown_.Retain([&](const std::string& id) { return present.contains(id); });
+  }
   Report(State::kOk, "");
   if (options_.follow_events && !events_) StartEvents();
   Apply(identities);
@@ -251,6 +265,16 @@ std::optional<DockerMetadata::Failure> DockerMetadata::Refresh(
     entries_ = std::move(next);
     // In sync when the stream was up before this list began and still is.
     events_in_sync_ = connected && events_connected_ && generation == events_generation_;
+    // The Docker ids this list did not hold are not asked about again until
+    // an event names them, the stream reconnects or unknown_retry passes.
+    // (An id an event named meanwhile is inspected instead.)
+    const Clock::time_point now = Clock::now();
+    for (const ContainerIdentity* identity : identities) {
+      if (WantsDocker(*identity) && !entries_.contains(identity->id) &&
+          !pending_inspects_.contains(identity->id)) {
+        unknown_.Remember(identity->id, now);
+      }
+    }
   }
   InspectNew(identities, deadline, inspect_errors);
   return std::nullopt;
@@ -386,8 +410,10 @@ void DockerMetadata::StartEvents() {
     events_connected_ = true;
     ++events_generation_;
     // Events may have been missed: list once more, and inspect again (a
-    // restart in the gap changed the start time but not the state).
+    // restart in the gap changed the start time but not the state); the
+    // unknown ids are asked about again.
     events_in_sync_ = false;
+    unknown_.Clear();
   };
   callbacks.on_disconnected = [this](const std::string&) {
     std::lock_guard lock(mutex_);
@@ -401,6 +427,7 @@ void DockerMetadata::StartEvents() {
 void DockerMetadata::OnEvent(const DockerEvent& event) {
   if (event.type != "container" || event.id.empty()) return;
   std::lock_guard lock(mutex_);
+  unknown_.Forget(event.id);  // this engine knows it now (or forgets it for good)
   if (event.action == "destroy") {
     entries_.erase(event.id);
     pending_inspects_.erase(event.id);

@@ -10,7 +10,10 @@
 //     its minimum is above what /_ping made berth choose) renegotiates once;
 //   - one GET /containers/json?all=1 (name, image, labels, state), cached by
 //     id — skipped while the event stream (below) is in sync and every Docker
-//     identity asked about is already known;
+//     identity asked about is known, or was unknown to the last list (a
+//     Docker-looking cgroup of another engine or a leftover: remembered in
+//     UnknownIds until an event names it, the stream reconnects, or
+//     options.unknown_retry passes), so steady state lists nothing;
 //   - GET /containers/<id>/json (start time, restart count, health) only for
 //     requested ids not inspected before (or running again after a stop, or
 //     inspected before the event stream last (re)connected), at most
@@ -75,6 +78,7 @@
 #include "collector/runtimes/unix_http_client.h"
 #include "collector/runtimes/docker_events.h"
 #include "collector/runtimes/docker_parsers.h"
+#include "collector/runtimes/unknown_ids.h"
 #include "collector/metadata.h"
 
 namespace berth::collector {
@@ -90,6 +94,9 @@ struct DockerOptions {
   // Debian 12's dockerd speaks 1.41).
   ApiVersion max_api_version{1, 47};
   size_t max_inspects_per_annotate = 16;
+  // How long an id the last list did not hold is left unasked (no event and
+  // no reconnect meanwhile): the slow timer of the negative cache.
+  std::chrono::milliseconds unknown_retry{std::chrono::minutes(5)};
   std::chrono::milliseconds min_backoff{1000};
   std::chrono::milliseconds max_backoff{60000};
   // Follow GET /events on a background thread (see above).
@@ -173,6 +180,8 @@ class DockerMetadata : public MetadataProvider {
   // kMaxPendingInspects (a flood of distinct ids) are caught up by a list.
   static constexpr size_t kMaxPendingInspects = 4096;
   std::set<std::string> pending_inspects_;
+  // Docker ids asked about that the last list did not hold.
+  UnknownIds unknown_;
 
   std::unique_ptr<DockerEventStream> events_;  // last: stopped first
 };

@@ -25,7 +25,8 @@ PodmanMetadata::PodmanMetadata(PodmanOptions options)
     : options_(std::move(options)),
       client_(UnixHttpClientOptions{options_.socket_path, options_.connect_timeout,
                                   options_.total_timeout}),
-      health_("podman", options_.min_backoff, options_.max_backoff) {}
+      health_("podman", options_.min_backoff, options_.max_backoff),
+      missed_(options_.unknown_retry) {}
 
 PodmanMetadata::~PodmanMetadata() {
   events_.reset();  // joins the event thread before the cache goes away
@@ -92,22 +93,27 @@ int PodmanMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
   // Unknown: neither listed nor missing from the last list (a container of
   // another Podman, e.g. a rootless user's under a rootful socket, would
   // otherwise cost a list every sample).
-  bool unknown, due;
+  bool unknown, due, following;
   {
     std::lock_guard lock(mutex_);
     unknown = std::any_of(podman.begin(), podman.end(), [&](ContainerIdentity* i) {
-      return !cache_.contains(i->id) && !missed_.contains(i->id);
+      return !cache_.contains(i->id) && !missed_.Contains(i->id, now);
     });
     due = list_due_;
+    following = events_connected_;
   }
-  const bool stale = due || !listed_ || now - listed_at_ >= options_.refresh_interval;
+  // The timer only stands in for a missing event stream.
+  const bool stale = due || !listed_ ||
+                     (!following && now - listed_at_ >= options_.refresh_interval);
   int errors = 0;
   if ((unknown || stale) && health_.ShouldTry(now)) {
     if (List(now)) {
       std::lock_guard lock(mutex_);
-      missed_.clear();
+      // An id is remembered from the first list that missed it (the retry
+      // timer runs from there); the ones this list holds are forgotten.
+      missed_.Retain([&](const std::string& id) { return !cache_.contains(id); });
       for (ContainerIdentity* identity : podman) {
-        if (!cache_.contains(identity->id)) missed_.insert(identity->id);
+        if (!cache_.contains(identity->id)) missed_.Remember(identity->id, now);
       }
     } else {
       errors = 1;
@@ -115,6 +121,11 @@ int PodmanMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
   }
   if (listed_ && options_.follow_events && !events_) StartEvents();
   std::lock_guard lock(mutex_);
+  {
+    std::unordered_set<std::string_view> present;
+    for (ContainerIdentity* identity : podman) present.insert(identity->id);
+    missed_.Retain([&](const std::string& id) { return present.contains(id); });
+  }
   for (ContainerIdentity* identity : podman) {
     if (auto it = cache_.find(identity->id); it != cache_.end()) Apply(it->second, *identity);
   }
@@ -157,6 +168,7 @@ void PodmanMetadata::StartEvents() {
     std::lock_guard lock(mutex_);
     events_connected_ = true;
     list_due_ = true;  // events may have been missed meanwhile
+    missed_.Clear();
   };
   callbacks.on_disconnected = [this](const std::string&) {
     std::lock_guard lock(mutex_);
@@ -171,6 +183,7 @@ void PodmanMetadata::OnEvent(const DockerEvent& event) {
   std::lock_guard lock(mutex_);
   // Any of them: the next sample lists (a list running now may predate it).
   list_due_ = true;
+  missed_.Forget(event.id);
   auto it = cache_.find(event.id);
   if (it == cache_.end()) return;
   if (event.action == "remove" || event.action == "destroy") {

@@ -3,10 +3,12 @@
 // podman.socket systemd unit): one GET /v4.0.0/libpod/containers/json?all=true
 // per Annotate() at most, bounded by options.total_timeout, taken only when a
 // Podman container (Runtime::kPodman) is new since the last list, an event
-// said the list is out of date, or that list is older than
+// (or a (re)connect of the event stream) said the list is out of date, or —
+// only while no event stream is connected — that list is older than
 // options.refresh_interval. A container the last list did not hold (another
-// Podman's: a rootless user's under the rootful socket) waits for the refresh
-// interval, not every sample.
+// Podman's: a rootless user's under the rootful socket) is remembered
+// (UnknownIds) until an event or a reconnect, or options.unknown_retry
+// passes: with the stream up, steady state lists nothing.
 //
 // Events (options.follow_events): after the first successful list a
 // background thread (DockerEventStream, the Docker follower) follows GET
@@ -52,6 +54,7 @@
 #include "collector/runtimes/docker_parsers.h"
 #include "collector/metadata.h"
 #include "collector/runtimes/podman_parsers.h"
+#include "collector/runtimes/unknown_ids.h"
 #include "collector/source_health.h"
 
 namespace berth::collector {
@@ -61,7 +64,10 @@ struct PodmanOptions {
   std::string socket_path = "/run/podman/podman.sock";
   std::chrono::milliseconds connect_timeout{300};
   std::chrono::milliseconds total_timeout{1000};
+  // Lists at least this often while no event stream is connected.
   std::chrono::milliseconds refresh_interval{10000};
+  // How long an id the last list did not hold is left unasked.
+  std::chrono::milliseconds unknown_retry{std::chrono::minutes(5)};
   std::chrono::milliseconds min_backoff{1000};
   std::chrono::milliseconds max_backoff{60000};
   // Follow the libpod event stream on a background thread (see above).
@@ -98,7 +104,7 @@ class PodmanMetadata : public MetadataProvider {
   UnixHttpClient client_;
   SourceHealth health_;
   // Podman ids asked about that the last list did not hold (another Podman's).
-  std::unordered_set<std::string> missed_;
+  UnknownIds missed_;
   Clock::time_point listed_at_{};
   bool listed_ = false;
 

@@ -127,6 +127,23 @@ TEST(CrioMetadataTest, KubernetesNamesAndSandboxOncePerId) {
   EXPECT_EQ(server.requests("/containers/" + kGone), 1);  // retried only after 30 s
 }
 
+// The 404'd ids sit in the followers' negative cache (UnknownIds): with no
+// retry interval every sample asks again, which is what the cache saves.
+TEST(CrioMetadataTest, UnknownIdsAreAskedAgainOnlyAfterTheRetry) {
+  FakeUnixHttpServer server(Crio());
+  CrioOptions options = Options(server.socket_path());
+  options.unknown_retry = milliseconds(0);
+  CrioMetadata provider(options);
+  for (int round = 0; round < 3; ++round) {
+    ContainerIdentity app = Identity(kApp), gone = Identity(kGone);
+    std::vector<ContainerIdentity*> ids{&app, &gone};
+    EXPECT_EQ(provider.Annotate(ids), 0);
+    EXPECT_EQ(app.name, "shop/web-0/nginx");
+  }
+  EXPECT_EQ(server.requests("/containers/" + kApp), 1);
+  EXPECT_EQ(server.requests("/containers/" + kGone), 3);
+}
+
 TEST(CrioMetadataTest, DeadSocketBacksOffAndHungSocketIsBounded) {
   CrioMetadata dead(Options("/tmp/berth-no-such-dir/crio.sock"));
   ContainerIdentity app = Identity(kApp);

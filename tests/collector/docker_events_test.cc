@@ -278,6 +278,81 @@ TEST(DockerEvents, AnUnknownIdStillTriggersAList) {
   EXPECT_EQ(engine.server().requests("/v1.41/containers/json"), lists + 1);
 }
 
+// A Docker-looking cgroup this engine does not know (a second dockerd's, a
+// leftover) costs one list, not one per sample; a truly new id still lists
+// at once, and the ghost stays unasked meanwhile (issue 14).
+TEST(DockerEvents, AnIdTheEngineDoesNotKnowIsListedOnceNotEverySample) {
+  TestEngine engine;
+  engine.Set(kA, TestEngine::Named("web"));
+  DockerMetadata docker(EventOptions(engine.server().socket_path()));
+  Sync(docker, engine, {kA});
+  const int lists = engine.server().requests("/v1.41/containers/json");
+  const std::string ghost(64, 'd');
+  for (int i = 0; i < 5; ++i) {
+    auto named = AnnotateIds(docker, {kA, ghost});
+    EXPECT_EQ(named[0].name, "web");
+    EXPECT_TRUE(named[1].name.empty());
+  }
+  EXPECT_EQ(engine.server().requests("/v1.41/containers/json"), lists + 1);
+  EXPECT_EQ(engine.server().requests("/v1.41/containers/" + ghost), 0);
+
+  engine.Set(kB, TestEngine::Named("missed"));  // new, its event lost
+  EXPECT_EQ(AnnotateIds(docker, {kA, ghost, kB})[2].name, "missed");
+  EXPECT_EQ(engine.server().requests("/v1.41/containers/json"), lists + 2);
+  AnnotateIds(docker, {kA, ghost, kB});
+  EXPECT_EQ(engine.server().requests("/v1.41/containers/json"), lists + 2);
+}
+
+// An event naming a remembered id asks about it again: it is named at once
+// when the engine now knows it.
+TEST(DockerEvents, AnEventForAnUnknownIdAsksAgain) {
+  TestEngine engine;
+  engine.Set(kA, TestEngine::Named("web"));
+  DockerMetadata docker(EventOptions(engine.server().socket_path()));
+  Sync(docker, engine, {kA});
+  const std::string late(64, 'd');
+  AnnotateIds(docker, {kA, late});  // the cgroup came before the engine knew it
+  const int lists = engine.server().requests("/v1.41/containers/json");
+  AnnotateIds(docker, {kA, late});
+  EXPECT_EQ(engine.server().requests("/v1.41/containers/json"), lists);
+
+  engine.Set(late, TestEngine::Named("late"));
+  engine.Emit("start", late, "late");
+  ASSERT_TRUE(Eventually([&] { return AnnotateIds(docker, {kA, late})[1].name == "late"; }));
+  EXPECT_EQ(engine.server().requests("/v1.41/containers/" + late + "/json"), 1);
+}
+
+// After a reconnect (events may have been missed) the unknown ids are asked
+// about once more; with no retry interval the negative cache keeps nothing
+// and every sample lists (the old behaviour: what the cache saves).
+TEST(DockerEvents, AReconnectOrTheRetryTimerListsForUnknownIdsAgain) {
+  TestEngine engine;
+  engine.Set(kA, TestEngine::Named("web"));
+  DockerMetadata docker(EventOptions(engine.server().socket_path()));
+  Sync(docker, engine, {kA});
+  const std::string ghost(64, 'd');
+  AnnotateIds(docker, {kA, ghost});
+  engine.server().CloseStreams();
+  ASSERT_TRUE(Eventually([&] { return engine.server().requests("/v1.41/events") == 2; }));
+  ASSERT_TRUE(Eventually([&] {
+    AnnotateIds(docker, {kA, ghost});
+    return docker.events_in_sync();
+  }));
+  const int lists = engine.server().requests("/v1.41/containers/json");
+  for (int i = 0; i < 3; ++i) AnnotateIds(docker, {kA, ghost});
+  EXPECT_EQ(engine.server().requests("/v1.41/containers/json"), lists);
+
+  TestEngine other;
+  other.Set(kA, TestEngine::Named("web"));
+  DockerOptions no_retry = EventOptions(other.server().socket_path());
+  no_retry.unknown_retry = milliseconds(0);
+  DockerMetadata forgetful(no_retry);
+  Sync(forgetful, other, {kA});
+  const int before = other.server().requests("/v1.41/containers/json");
+  for (int i = 0; i < 3; ++i) AnnotateIds(forgetful, {kA, ghost});
+  EXPECT_EQ(other.server().requests("/v1.41/containers/json"), before + 3);
+}
+
 TEST(DockerEvents, ReconnectsWhenTheStreamDrops) {
   TestEngine engine;
   engine.Set(kA, TestEngine::Named("web"));

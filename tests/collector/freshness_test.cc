@@ -122,8 +122,12 @@ TEST(FreshnessTest, ClockIsDueOncePerInterval) {
   clock.Tick(t0, milliseconds(10000), milliseconds(300000), plan);
   EXPECT_TRUE(plan.recheck);
   EXPECT_TRUE(plan.guard);
+  for (int i = 1; i < 10; ++i) {  // slot 0: ten collections and the interval
+    clock.Tick(t0 + milliseconds(1000 * i), milliseconds(10000), milliseconds(300000), plan);
+    EXPECT_FALSE(plan.recheck) << i;
+  }
   clock.Tick(t0 + milliseconds(9999), milliseconds(10000), milliseconds(300000), plan);
-  EXPECT_FALSE(plan.recheck);
+  EXPECT_FALSE(plan.recheck);  // ten collections, not yet the interval
   EXPECT_FALSE(plan.guard);
   clock.Tick(t0 + milliseconds(10000), milliseconds(10000), milliseconds(300000), plan);
   EXPECT_TRUE(plan.recheck);
@@ -131,6 +135,33 @@ TEST(FreshnessTest, ClockIsDueOncePerInterval) {
   clock.Tick(t0 + milliseconds(10001), milliseconds(0), milliseconds(0), plan);
   EXPECT_TRUE(plan.recheck);
   EXPECT_TRUE(plan.guard);
+}
+
+// Containers found together re-check in turn: a tenth of them in each
+// collection, whether collections come 1 s or 15 s apart (issue 14: a 15 s
+// scrape met every container's re-check at once), each one every 10 s at
+// 1 s, every 10 collections at 15 s.
+TEST(FreshnessTest, RechecksAreSpreadOverCollectionsAtAnyInterval) {
+  for (const int interval_ms : {1000, 15000}) {
+    SCOPED_TRACE(interval_ms);
+    std::vector<FreshnessClock> clocks;
+    for (unsigned slot = 0; slot < 100; ++slot) clocks.emplace_back(slot);
+    std::vector<int> last(clocks.size(), 0);
+    const auto t0 = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+    for (int collection = 0; collection < 60; ++collection) {
+      int due = 0;
+      for (size_t i = 0; i < clocks.size(); ++i) {
+        ReadPlan plan;
+        clocks[i].Tick(t0 + milliseconds(interval_ms * collection), milliseconds(10000),
+                       milliseconds(300000), plan);
+        if (!plan.recheck) continue;
+        ++due;
+        if (collection > 10) EXPECT_EQ(collection - last[i], 10) << i;
+        last[i] = collection;
+      }
+      EXPECT_EQ(due, collection == 0 ? 100 : 10) << collection;
+    }
+  }
 }
 
 class FreshnessWatchTest : public ::testing::Test {

@@ -395,6 +395,36 @@ TEST(PodmanEventsTest, RemoveForgetsAndCreateListsAtTheNextSample) {
   EXPECT_EQ(stopped[0].name, "fresh");
 }
 
+// With the event stream up, the refresh timer does not list (events say
+// when the list is out of date) and an id this socket does not know costs one
+// list; without the stream the timer lists (refresh_interval 0: every sample).
+TEST(PodmanEventsTest, SteadyStateListsNothingWhileFollowing) {
+  FakePodman podman;
+  podman.Set({200, ListOf("berth-meta-web")});
+  PodmanOptions options = EventOptions(podman.server().socket_path());
+  options.refresh_interval = milliseconds(0);
+  PodmanMetadata provider(options);
+  Sync(provider, podman);
+  const std::string foreign(64, '9');
+  auto sample = [&] {
+    ContainerIdentity web = Identity(kWeb), other = Identity(foreign);
+    std::vector<ContainerIdentity*> ids{&web, &other};
+    provider.Annotate(ids);
+    return web.name;
+  };
+  sample();
+  const int lists = podman.server().requests(kListPath);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(sample(), "berth-meta-web");
+  EXPECT_EQ(podman.server().requests(kListPath), lists);
+
+  FakePodman unfollowed;
+  PodmanOptions timer = Options(unfollowed.server().socket_path());
+  timer.refresh_interval = milliseconds(0);
+  PodmanMetadata polling(timer);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(AnnotateName(polling, kWeb), "berth-meta-web");
+  EXPECT_EQ(unfollowed.server().requests(kListPath), 3);
+}
+
 // Events missed while the stream was down: the reconnect has the next
 // sample list (a rename in the gap shows).
 TEST(PodmanEventsTest, AReconnectListsAgain) {

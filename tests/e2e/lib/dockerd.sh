@@ -11,6 +11,9 @@
 #   BERTH_E2E_IMAGE       a busybox image (PATH=/bin), imported, never pulled
 #   BERTH_CGROUP_PARENT   the relative --cgroup-parent containers nest under
 #   BERTH_DOCKERD_DIR     the engine's private directory (removed on stop)
+# BERTH_DOCKERD_ARGS (optional, set before the start): more dockerd flags,
+# split on spaces (e.g. "-D": a debug log in $BERTH_DOCKERD_DIR/dockerd.log
+# with one "Calling GET …" line per API request).
 # berth_busybox_rootfs DIR BUSYBOX builds the image's root filesystem (also
 # usable without dockerd, e.g. for `podman import`).
 # Each start gets its own directory and socket, so scripts can run side by side.
@@ -30,10 +33,11 @@ berth_dockerd_start() {
   BERTH_DOCKERD_DIR=$(mktemp -d /tmp/berth-dockerd.XXXXXX)
   BERTH_DOCKER_SOCKET=$BERTH_DOCKERD_DIR/docker.sock
   BERTH_CGROUP_PARENT=berth-e2e-${BERTH_DOCKERD_DIR##*.}
+  # shellcheck disable=SC2086  # BERTH_DOCKERD_ARGS is split on purpose
   dockerd --data-root "$BERTH_DOCKERD_DIR/data" --exec-root "$BERTH_DOCKERD_DIR/exec" \
     --pidfile "$BERTH_DOCKERD_DIR/dockerd.pid" -H "unix://$BERTH_DOCKER_SOCKET" \
     --storage-driver=vfs --iptables=false --ip6tables=false --bridge=none \
-    --cgroup-parent "$BERTH_CGROUP_PARENT" >"$BERTH_DOCKERD_DIR/dockerd.log" 2>&1 &
+    --cgroup-parent "$BERTH_CGROUP_PARENT" ${BERTH_DOCKERD_ARGS:-} >"$BERTH_DOCKERD_DIR/dockerd.log" 2>&1 &
   BERTH_DOCKERD_PID=$!
   export DOCKER_HOST=unix://$BERTH_DOCKER_SOCKET BERTH_DOCKER_SOCKET BERTH_CGROUP_PARENT BERTH_DOCKERD_DIR
   local i
