@@ -13,6 +13,7 @@
 #include "collector/cgroup_v1_reader.h"
 #include "collector/cgroup_v2_reader.h"
 #include "collector/discovery.h"
+#include "collector/disk_usage/layer_usage.h"
 #include "collector/host_reader.h"
 #include "collector/kept_file.h"
 #include "collector/network_reader.h"
@@ -141,6 +142,7 @@ struct Sampler::Impl {
   std::unique_ptr<FileChangeWatch> tree_watch;  // null: no complete watch
   std::optional<std::chrono::steady_clock::time_point> walked_at;
   std::vector<std::unique_ptr<MetadataProvider>> providers;
+  std::unique_ptr<LayerUsage> layer_usage;  // options.disk_usage only
 
   mutable std::mutex totals_mu;
   ErrorCounts totals;
@@ -359,6 +361,12 @@ SnapshotPtr Sampler::Collect() {
   }
   std::erase_if(s.states, [&](const auto& kv) { return kv.second->generation != generation; });
   s.AnnotateIdentities(*snap);
+  if (s.options.disk_usage) {
+    if (!s.layer_usage) {
+      s.layer_usage = std::make_unique<LayerUsage>(s.rootfs, s.options.disk_usage_options);
+    }
+    s.layer_usage->Apply(*snap);
+  }
 
   snap->collect_duration = std::chrono::duration_cast<std::chrono::nanoseconds>(
       std::chrono::steady_clock::now() - snap->monotonic_time);

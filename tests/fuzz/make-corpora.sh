@@ -118,7 +118,7 @@ seeds = {
                    lits(f"{tc}/proc_parsers_test.cc", f"{tc}/process_list_test.cc",
                         f"{te}/self_metrics_test.cc")],
     "mountinfo": [files_under(fixture_dirs("proc"), lambda p: p.endswith("mountinfo")),
-                  lits(f"{tc}/cgroup_layout_test.cc")],
+                  lits(f"{tc}/cgroup_layout_test.cc", f"{tc}/proc_parsers_test.cc")],
     "cgroup_path": [cgroup_paths(), lits(f"{tc}/discovery_test.cc")],
     "docker_json": [lits(f"{tc}/docker_parsers_test.cc", f"{tc}/docker_metadata_test.cc",
                          f"{tc}/docker_events_test.cc", f"{tc}/unix_http_client_test.cc")],

@@ -11,6 +11,9 @@
 #   BERTH_E2E_IMAGE       a busybox image (PATH=/bin), imported, never pulled
 #   BERTH_CGROUP_PARENT   the relative --cgroup-parent containers nest under
 #   BERTH_DOCKERD_DIR     the engine's private directory (removed on stop)
+# BERTH_DOCKERD_STORAGE_DRIVER (before the start) picks the storage driver:
+# vfs (default: works on any filesystem) or overlay2 (needs a filesystem
+# that can hold an overlay upper dir, e.g. ext4).
 # berth_busybox_rootfs DIR BUSYBOX builds the image's root filesystem (also
 # usable without dockerd, e.g. for `podman import`).
 # Each start gets its own directory and socket, so scripts can run side by side.
@@ -32,7 +35,7 @@ berth_dockerd_start() {
   BERTH_CGROUP_PARENT=berth-e2e-${BERTH_DOCKERD_DIR##*.}
   dockerd --data-root "$BERTH_DOCKERD_DIR/data" --exec-root "$BERTH_DOCKERD_DIR/exec" \
     --pidfile "$BERTH_DOCKERD_DIR/dockerd.pid" -H "unix://$BERTH_DOCKER_SOCKET" \
-    --storage-driver=vfs --iptables=false --ip6tables=false --bridge=none \
+    --storage-driver="${BERTH_DOCKERD_STORAGE_DRIVER:-vfs}" --iptables=false --ip6tables=false --bridge=none \
     --cgroup-parent "$BERTH_CGROUP_PARENT" >"$BERTH_DOCKERD_DIR/dockerd.log" 2>&1 &
   BERTH_DOCKERD_PID=$!
   export DOCKER_HOST=unix://$BERTH_DOCKER_SOCKET BERTH_DOCKER_SOCKET BERTH_CGROUP_PARENT BERTH_DOCKERD_DIR
