@@ -51,7 +51,7 @@ esac
 export BERTH_DOCKERD_STORAGE_DRIVER
 berth_dockerd_start || fail "private dockerd did not start"
 img=$BERTH_E2E_IMAGE
-echo "storage driver: $BERTH_DOCKERD_STORAGE_DRIVER"
+echo "storage driver: $BERTH_DOCKERD_STORAGE_DRIVER (dockerd up after $(( $(date +%s) - started )) s)"
 
 # 50 MB in one file and 1,000 small files (shell builtins: no fork each),
 # a hard link (counted once), a symlink loop and a FIFO.
@@ -63,6 +63,7 @@ docker run -d --name writer "$img" sh -c '
 docker run -d --name idle "$img" sleep 600 >/dev/null || fail "docker run idle"
 for _ in $(seq 1 300); do docker exec writer test -f /done 2>/dev/null && break; sleep 0.2; done
 docker exec writer test -f /done || fail "writer did not finish writing"
+echo "containers written after $(( $(date +%s) - started )) s"
 
 # The layer as the runtime names it, found independently of berth.
 layer_of() {
@@ -96,6 +97,7 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 [ -n "$got_usage" ] || fail "no container_fs_usage_bytes for writer after 60 s"
+echo "layers measured after $(( $(date +%s) - started )) s"
 
 du_bytes=$(du -sbx "$writer_layer" | cut -f1)
 file_count=$(find "$writer_layer" -xdev | wc -l)
