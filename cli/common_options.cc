@@ -90,7 +90,8 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* options) {
 }
 
 std::unique_ptr<collector::Sampler> MakeSampler(const CommonOptions& options,
-                                                std::string* error, bool read_pressure) {
+                                                std::string* error, bool read_pressure,
+                                                bool disk_usage) {
   collector::RootFs rootfs(options.rootfs);
   if (!rootfs.Exists("/proc/self/mountinfo") && !rootfs.Exists("/proc/1/mountinfo") &&
       !rootfs.Exists("/sys/fs/cgroup")) {
@@ -102,11 +103,13 @@ std::unique_ptr<collector::Sampler> MakeSampler(const CommonOptions& options,
   sampler_options.rootfs = options.rootfs;
   sampler_options.all_cgroups = options.all_cgroups;
   sampler_options.pressure = read_pressure;
+  sampler_options.disk_usage = disk_usage;
   auto sampler = std::make_unique<collector::Sampler>(sampler_options);
   if (!options.docker_socket.empty()) {
     collector::DockerOptions docker;
     docker.socket_path = options.docker_socket;
     docker.total_timeout = Millis(options.docker_timeout_ms);
+    docker.rootfs = options.rootfs;
     sampler->AddMetadataProvider(collector::MakeDockerMetadata(docker));
   }
   if (!options.podman_socket.empty()) {

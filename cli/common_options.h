@@ -45,8 +45,10 @@ CLI::Validator FiniteRange(double min, double max);
 // Fails (returns nullptr and sets `error`) when the rootfs has no readable
 // cgroup hierarchy.
 // `read_pressure` false: the PSI files are not read (views without them).
+// `disk_usage` true: writable layers are measured by the background walker.
 std::unique_ptr<collector::Sampler> MakeSampler(const CommonOptions& options,
-                                                std::string* error, bool read_pressure = true);
+                                                std::string* error, bool read_pressure = true,
+                                                bool disk_usage = false);
 
 }  // namespace berth::cli
 

@@ -139,7 +139,10 @@ int Run(ServeFlags& flags) {
   const std::optional<exporter::GroupSet> disabled =
       exporter::ParseGroups(options.disabled_groups, &error);
   const bool read_pressure = !disabled || !exporter::Contains(*disabled, exporter::Group::kPressure);
-  std::unique_ptr<collector::Sampler> sampler = MakeSampler(flags.common, &error, read_pressure);
+  // --collector.disable=disk: no background walker at all.
+  const bool disk_usage = !disabled || !exporter::Contains(*disabled, exporter::Group::kDisk);
+  std::unique_ptr<collector::Sampler> sampler =
+      MakeSampler(flags.common, &error, read_pressure, disk_usage);
   if (!sampler) {
     std::fprintf(stderr, "berth serve: %s\n", error.c_str());
     return 1;

@@ -185,19 +185,18 @@ std::optional<std::vector<NetInterfaceStats>> ParseNetDev(std::string_view text)
   return out;
 }
 
-std::optional<std::vector<CgroupMount>> ParseCgroupMounts(std::string_view text) {
+std::optional<std::vector<MountInfoEntry>> ParseMountInfo(std::string_view text) {
   if (parse::IsBlank(text)) return std::nullopt;
-  std::vector<CgroupMount> out;
+  std::vector<MountInfoEntry> out;
   std::string_view line;
   while (NextLine(&text, &line)) {
     if (parse::IsBlank(line)) continue;
     // id parent maj:min root mount_point options [optional…] - fstype source super_options
-    std::string_view token, root, mount_point;
+    std::string_view token, fields[6];
     int index = 0;
     bool separator = false;
     while (NextToken(&line, &token)) {
-      if (index == 3) root = token;
-      if (index == 4) mount_point = token;
+      if (index < 6) fields[index] = token;
       if (index >= 6 && token == "-") {
         separator = true;
         break;
@@ -209,15 +208,44 @@ std::optional<std::vector<CgroupMount>> ParseCgroupMounts(std::string_view text)
       return std::nullopt;
     }
     NextToken(&line, &super_options);  // may be missing for some filesystems
-    bool is_v2 = fstype == "cgroup2";
-    if (!is_v2 && fstype != "cgroup") continue;
+    MountInfoEntry m;
+    const size_t colon = fields[2].find(':');
+    uint64_t major = 0, minor = 0;
+    if (!ToU64(fields[0], &m.mount_id) || !ToU64(fields[1], &m.parent_id) ||
+        colon == std::string_view::npos || !ToU64(fields[2].substr(0, colon), &major) ||
+        !ToU64(fields[2].substr(colon + 1), &minor) || major > UINT32_MAX || minor > UINT32_MAX) {
+      return std::nullopt;
+    }
+    m.major = static_cast<uint32_t>(major);
+    m.minor = static_cast<uint32_t>(minor);
+    m.root = UnescapeOctal(fields[3]);
+    m.mount_point = UnescapeOctal(fields[4]);
+    m.mount_options = std::string(fields[5]);
+    m.fs_type = std::string(fstype);
+    m.source = UnescapeOctal(source);
+    m.super_options = std::string(super_options);
+    std::vector<std::string> options;
+    SplitCsv(fields[5], &options);
+    m.read_only = std::find(options.begin(), options.end(), "ro") != options.end();
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::optional<std::vector<CgroupMount>> ParseCgroupMounts(std::string_view text) {
+  auto mounts = ParseMountInfo(text);
+  if (!mounts) return std::nullopt;
+  std::vector<CgroupMount> out;
+  for (MountInfoEntry& entry : *mounts) {
+    const bool is_v2 = entry.fs_type == "cgroup2";
+    if (!is_v2 && entry.fs_type != "cgroup") continue;
     CgroupMount& m = out.emplace_back();
-    m.mount_point = UnescapeOctal(mount_point);
-    m.root = UnescapeOctal(root);
+    m.mount_point = std::move(entry.mount_point);
+    m.root = std::move(entry.root);
     m.is_v2 = is_v2;
     if (!is_v2) {
       std::vector<std::string> options;
-      SplitCsv(super_options, &options);
+      SplitCsv(entry.super_options, &options);
       for (auto& opt : options) {
         if (!IsCgroupV1Option(opt)) m.controllers.push_back(std::move(opt));
       }

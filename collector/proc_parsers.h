@@ -38,7 +38,26 @@ std::optional<uint64_t> ParseVmstatOomKills(std::string_view text);
 // /proc/<pid>/net/dev: every interface (lo included), sorted by name.
 std::optional<std::vector<NetInterfaceStats>> ParseNetDev(std::string_view text);
 
-// /proc/self/mountinfo: the cgroup and cgroup2 mounts.
+// /proc/<pid>/mountinfo: every mount, in the file's order. Fields 4, 5 and
+// 10 are unescaped (\040 space, \011 tab, \012 newline, \134 backslash).
+// nullopt when the text is blank or any non-blank line lacks the fields up to
+// the source (a truncated or foreign file is refused whole, never half-used).
+struct MountInfoEntry {
+  uint64_t mount_id = 0;
+  uint64_t parent_id = 0;
+  uint32_t major = 0;
+  uint32_t minor = 0;
+  std::string root;           // field 4: the mount's root within its filesystem
+  std::string mount_point;    // field 5, relative to the reader's root
+  std::string mount_options;  // field 6: "rw,nosuid,relatime"
+  std::string fs_type;        // after " - ": "ext4", "tmpfs", "cgroup2"
+  std::string source;         // "/dev/sda1", "tmpfs", "overlay"
+  std::string super_options;  // "rw,size=65536k" (may be empty)
+  bool read_only = false;     // "ro" among the mount options
+};
+std::optional<std::vector<MountInfoEntry>> ParseMountInfo(std::string_view text);
+
+// /proc/self/mountinfo: the cgroup and cgroup2 mounts (from ParseMountInfo).
 struct CgroupMount {
   std::string mount_point;               // "/sys/fs/cgroup/memory"
   std::string root;                      // field 4: the mount's root in the hierarchy

@@ -13,6 +13,7 @@
 #include "collector/cgroup_v1_reader.h"
 #include "collector/cgroup_v2_reader.h"
 #include "collector/discovery.h"
+#include "collector/disk_usage/layer_usage.h"
 #include "collector/host_reader.h"
 #include "collector/kept_file.h"
 #include "collector/namespaces.h"
@@ -154,6 +155,7 @@ struct Sampler::Impl {
   // container's (init's cannot change, so this is a guard, not a refresh).
   HostNamespaces host_namespaces;
   bool host_namespaces_read = false;
+  std::unique_ptr<LayerUsage> layer_usage;  // options.disk_usage only
 
   mutable std::mutex totals_mu;
   ErrorCounts totals;
@@ -389,6 +391,12 @@ SnapshotPtr Sampler::Collect() {
     s.host_namespaces_read = true;
   }
   ClassifyNamespaceSharing(snap->containers, s.host_namespaces);
+  if (s.options.disk_usage) {
+    if (!s.layer_usage) {
+      s.layer_usage = std::make_unique<LayerUsage>(s.rootfs, s.options.disk_usage_options);
+    }
+    s.layer_usage->Apply(*snap);
+  }
 
   snap->collect_duration = std::chrono::duration_cast<std::chrono::nanoseconds>(
       std::chrono::steady_clock::now() - snap->monotonic_time);

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "collector/disk_usage/disk_usage_walker.h"
 #include "collector/metadata.h"
 #include "collector/root_fs.h"
 #include "collector/snapshot.h"
@@ -50,6 +51,11 @@ struct SamplerOptions {
   // changes cpu.weight without writing it. A walk of a host with ~700 cgroup
   // directories costs ~20 ms of CPU; re-reading a container's limits ~60 µs.
   std::chrono::milliseconds watched_refresh{std::chrono::minutes(5)};
+  // Measure each container's writable layer (ContainerStats::writable_layer)
+  // with a background DiskUsageWalker (collector/disk_usage/): off for views
+  // that show no disk usage (no thread, no walk).
+  bool disk_usage = false;
+  DiskUsageOptions disk_usage_options;
 };
 
 class Sampler {

@@ -137,7 +137,30 @@ struct ContainerIdentity {
   // ("starting", "healthy", "unhealthy"; empty without a healthcheck).
   std::optional<int64_t> restart_count;
   std::string health_status;
+  // The container's writable layer as a host path (not under --path.rootfs),
+  // from its runtime's metadata: Docker's overlay2 GraphDriver.Data.UpperDir,
+  // its vfs dir (layerdb mount-id), a containerd snapshot's upper dir. Empty
+  // when no runtime says (then there is no writable-layer usage).
+  std::string writable_layer_dir;
   friend bool operator==(const ContainerIdentity&, const ContainerIdentity&) = default;
+};
+
+// --- Disk usage --------------------------------------------------------------
+// One directory tree measured by the background walker
+// (collector/disk_usage/): what `du -sbx` and a file count of it give, and
+// statvfs of the filesystem holding it, as of the walk's end.
+struct FsUsage {
+  std::string device;            // the filesystem's mount source ("/dev/vda1")
+  uint64_t usage_bytes = 0;      // Σ apparent sizes, hard links once (du -sbx)
+  uint64_t allocated_bytes = 0;  // Σ st_blocks × 512 (du -sx)
+  uint64_t inodes = 0;           // inodes in the tree (files, dirs, links)
+  std::optional<uint64_t> fs_size_bytes;    // statvfs of the filesystem
+  std::optional<uint64_t> fs_inodes_free;
+  std::optional<uint64_t> fs_inodes_total;
+  double age_seconds = 0;        // since the walk that measured it ended
+  double walk_seconds = 0;       // how long that walk took (wall time)
+  bool partial = false;          // entries were skipped (unreadable, vanished, too deep)
+  friend bool operator==(const FsUsage&, const FsUsage&) = default;
 };
 
 struct ContainerStats {
@@ -157,6 +180,9 @@ struct ContainerStats {
   Pressure cpu_pressure, memory_pressure, io_pressure;
   // Its namespaces and whom each is shared with (collector/namespaces.h).
   ContainerNamespaces namespaces;
+  // The writable layer's usage: absent while its location is unknown (no
+  // runtime metadata), before its first walk ended, or when it cannot be read.
+  std::optional<FsUsage> writable_layer;
   // The container's processes are collection working data, not part of the
   // Snapshot: Sampler::Processes() reads them.
   friend bool operator==(const ContainerStats&, const ContainerStats&) = default;

@@ -142,6 +142,23 @@ json ContainerJson(const collector::ContainerStats& c, const collector::Containe
       {"threads", Value(c.threads)},
   };
 
+  if (const auto& layer = c.writable_layer) {
+    out["writable_layer"] = {
+        {"device", Text(layer->device)},
+        {"usage_bytes", layer->usage_bytes},
+        {"allocated_bytes", layer->allocated_bytes},
+        {"inodes", layer->inodes},
+        {"fs_size_bytes", Value(layer->fs_size_bytes)},
+        {"fs_inodes_free", Value(layer->fs_inodes_free)},
+        {"fs_inodes_total", Value(layer->fs_inodes_total)},
+        {"age_seconds", layer->age_seconds},
+        {"walk_seconds", layer->walk_seconds},
+        {"partial", layer->partial},
+    };
+  } else {
+    out["writable_layer"] = nullptr;
+  }
+
   collector::ContainerRates none;
   const collector::ContainerRates& r = rates ? *rates : none;
   out["rates"] = {

@@ -38,6 +38,12 @@
 //                  "memory_swap_bytes", "memory_peak_bytes", "oom_kills",
 //                  "net_rx_bytes", "net_tx_bytes", "block_read_bytes", "block_write_bytes",
 //                  "pids", "threads"},
+//     "writable_layer": {"device", "usage_bytes", "allocated_bytes", "inodes",
+//                        "fs_size_bytes", "fs_inodes_free", "fs_inodes_total",
+//                        "age_seconds", "walk_seconds", "partial"} | null,
+//                        // the background walker's last result (du -sbx of the
+//                        // layer, statvfs of its filesystem); null: layer unknown
+//                        // or not walked yet (berth serve only)
 //     "rates": {"cpu_percent", "memory_bytes", "memory_limit_bytes", "memory_percent",
 //               "net_rx_bytes_per_second", "net_tx_bytes_per_second",
 //               "block_read_bytes_per_second", "block_write_bytes_per_second",

@@ -6,11 +6,12 @@
 namespace berth::exporter {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Group>, 11> kNames = {{
+constexpr std::array<std::pair<std::string_view, Group>, 12> kNames = {{
     {"cpu", Group::kCpu},
     {"memory", Group::kMemory},
     {"spec", Group::kSpec},
     {"io", Group::kIo},
+    {"disk", Group::kDisk},
     {"blkio", Group::kBlkio},
     {"network", Group::kNetwork},
     {"pressure", Group::kPressure},

@@ -3,7 +3,10 @@
 //   cpu        container_cpu_*
 //   memory     container_memory_*, container_oom_events_total
 //   spec       container_spec_* (limits)
-//   io         container_fs_*{device}
+//   io         container_fs_*{device} (block IO counters)
+//   disk       container_fs_usage_bytes, _limit_bytes, _inodes_free, _inodes_total
+//              and berth_container_fs_usage_age_seconds (writable layer; off: no
+//              background walker at all)
 //   blkio      container_blkio_device_usage_total (per device and operation)
 //   network    container_network_*{interface}
 //   pressure   container_pressure_* (PSI)
@@ -31,6 +34,7 @@ enum class Group {
   kMemory,
   kSpec,
   kIo,
+  kDisk,
   kBlkio,
   kNetwork,
   kPressure,

@@ -233,6 +233,48 @@ constexpr std::array kFamilies = {
                     [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
                       EmitPerDevice(c, s, &BlockDeviceStats::write_ios);
                     }},
+    // --- Disk usage (the writable layer, walked in the background) ---------
+    ContainerFamily{"container_fs_usage_bytes",
+                    "Number of bytes that are consumed by the container on this filesystem.",
+                    kGauge, Group::kDisk,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      if (c.writable_layer) {
+                        s.Add({{"device", c.writable_layer->device}},
+                              c.writable_layer->usage_bytes);
+                      }
+                    }},
+    ContainerFamily{"container_fs_limit_bytes",
+                    "Number of bytes that can be consumed by the container on this filesystem.",
+                    kGauge, Group::kDisk,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      if (c.writable_layer && c.writable_layer->fs_size_bytes) {
+                        s.Add({{"device", c.writable_layer->device}},
+                              *c.writable_layer->fs_size_bytes);
+                      }
+                    }},
+    ContainerFamily{"container_fs_inodes_free", "Number of available Inodes", kGauge,
+                    Group::kDisk,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      if (c.writable_layer && c.writable_layer->fs_inodes_free) {
+                        s.Add({{"device", c.writable_layer->device}},
+                              *c.writable_layer->fs_inodes_free);
+                      }
+                    }},
+    ContainerFamily{"container_fs_inodes_total", "Number of Inodes", kGauge, Group::kDisk,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      if (c.writable_layer) {
+                        s.Add({{"device", c.writable_layer->device}}, c.writable_layer->inodes);
+                      }
+                    }},
+    ContainerFamily{"berth_container_fs_usage_age_seconds",
+                    "Seconds since the walk behind container_fs_usage_bytes ended.", kGauge,
+                    Group::kDisk,
+                    [](const ContainerStats& c, const Snapshot&, SampleSink& s) {
+                      if (c.writable_layer) {
+                        s.Add({{"device", c.writable_layer->device}},
+                              c.writable_layer->age_seconds);
+                      }
+                    }},
     ContainerFamily{"container_blkio_device_usage_total", "Blkio Device bytes usage", kCounter,
                     Group::kBlkio,
                     [](const ContainerStats& c, const Snapshot&, SampleSink& s) {

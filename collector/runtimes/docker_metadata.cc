@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "collector/root_fs.h"
+
 namespace berth::collector {
 namespace {
 
@@ -321,6 +323,15 @@ void DockerMetadata::InspectNew(const std::vector<ContainerIdentity*>& identitie
     UnixHttpResponse response =
         client_.Get(*prefix_ + "/containers/" + id + "/json", Remaining(deadline));
     auto details = response.ok() ? ParseDockerContainerInspect(response.body) : std::nullopt;
+    if (details) {
+      const RootFs rootfs(options_.rootfs);
+      details->writable_layer_dir = DockerWritableLayer(
+          *details,
+          [](const std::string& path, const void* context) {
+            return static_cast<const RootFs*>(context)->ReadFile(path);
+          },
+          &rootfs);
+    }
     std::lock_guard lock(mutex_);
     if (!details) {
       const bool gone = response.error == UnixHttpResponse::Error::kNone && response.status == 404;
@@ -365,6 +376,7 @@ void DockerMetadata::Apply(std::vector<ContainerIdentity*>& identities) const {
       if (!entry.details->health_status.empty()) {
         identity->health_status = entry.details->health_status;
       }
+      identity->writable_layer_dir = entry.details->writable_layer_dir;
     }
   }
 }

@@ -101,6 +101,9 @@ struct DockerOptions {
   std::chrono::milliseconds max_backoff{60000};
   // Follow GET /events on a background thread (see above).
   bool follow_events = true;
+  // --path.rootfs: where the layer store's files are read (a vfs or btrfs
+  // container's mount-id, once per inspect; DockerWritableLayer).
+  std::string rootfs = "/";
 };
 
 class DockerMetadata : public MetadataProvider {

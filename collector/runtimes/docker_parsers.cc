@@ -146,7 +146,65 @@ std::optional<DockerContainerDetails> ParseDockerContainerInspect(std::string_vi
       details.health_status = JsonStringField(*health, "Status");
     }
   }
+  if (const json* driver = ObjectField(doc, "GraphDriver")) {
+    details.graph_driver = JsonStringField(*driver, "Name");
+    if (const json* data = ObjectField(*driver, "Data")) {
+      details.upper_dir = JsonStringField(*data, "UpperDir");
+    }
+  }
+  details.resolv_conf_path = JsonStringField(doc, "ResolvConfPath");
   return details;
+}
+
+namespace {
+
+// An absolute path with no "." or ".." component and no NUL.
+bool CleanAbsolutePath(std::string_view path) {
+  if (path.empty() || path.front() != '/' || path.find('\0') != std::string_view::npos) {
+    return false;
+  }
+  size_t at = 1;
+  while (at <= path.size()) {
+    size_t next = path.find('/', at);
+    if (next == std::string_view::npos) next = path.size();
+    std::string_view part = path.substr(at, next - at);
+    if (part == "." || part == "..") return false;
+    at = next + 1;
+  }
+  return true;
+}
+
+bool PlainName(std::string_view name) {
+  if (name.empty() || name.size() > 255 || name == "." || name == "..") return false;
+  for (char c : name) {
+    if (c == '/' || c == '\0' || static_cast<unsigned char>(c) < 0x20) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string DockerWritableLayer(const DockerContainerDetails& details, ReadMountId read_mount_id,
+                                const void* context) {
+  const std::string& driver = details.graph_driver;
+  if (driver == "overlay2" || driver == "overlay" || driver == "fuse-overlayfs") {
+    return CleanAbsolutePath(details.upper_dir) ? details.upper_dir : std::string();
+  }
+  const char* layer_dir = driver == "vfs" ? "dir" : driver == "btrfs" ? "subvolumes" : nullptr;
+  if (layer_dir == nullptr || !PlainName(details.id)) return {};
+  const std::string suffix = "/containers/" + details.id + "/resolv.conf";
+  const std::string& resolv = details.resolv_conf_path;
+  if (resolv.size() <= suffix.size() || !resolv.ends_with(suffix)) return {};
+  const std::string root = resolv.substr(0, resolv.size() - suffix.size());
+  if (!CleanAbsolutePath(root) || read_mount_id == nullptr) return {};
+  auto mount_id = read_mount_id(root + "/image/" + driver + "/layerdb/mounts/" + details.id +
+                                    "/mount-id",
+                                context);
+  if (!mount_id) return {};
+  std::string_view id = *mount_id;
+  while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.remove_suffix(1);
+  if (!PlainName(id)) return {};
+  return root + "/" + driver + "/" + layer_dir + "/" + std::string(id);
 }
 
 std::optional<DockerEvent> ParseDockerEvent(std::string_view line) {

@@ -64,8 +64,27 @@ struct DockerContainerDetails {
   std::optional<double> started_at_seconds;   // State.StartedAt; absent if never started
   std::optional<int64_t> restart_count;       // "RestartCount"
   std::string health_status;                  // State.Health.Status; empty without healthcheck
+  std::string graph_driver;                   // GraphDriver.Name: "overlay2", "vfs", …
+  std::string upper_dir;                      // GraphDriver.Data.UpperDir (overlay drivers)
+  std::string resolv_conf_path;               // "ResolvConfPath": <data root>/containers/<id>/…
+  // Set by the provider, not the parser: the writable layer's host path
+  // (DockerWritableLayer), empty when unknown.
+  std::string writable_layer_dir;
 };
 std::optional<DockerContainerDetails> ParseDockerContainerInspect(std::string_view body);
+
+// Where a container's writable layer lives, from its inspect:
+//   overlay2, overlay, fuse-overlayfs: GraphDriver.Data.UpperDir;
+//   vfs, btrfs: <data root>/<driver>/dir|subvolumes/<mount-id>, the data
+//   root taken from ResolvConfPath (<root>/containers/<id>/resolv.conf) and
+//   the mount-id from the layer store, which `read_mount_id` reads (given the
+//   host path <root>/image/<driver>/layerdb/mounts/<id>/mount-id).
+// Empty for other drivers (devicemapper, zfs, aufs, the containerd image
+// store), a malformed path or mount-id (it must be a plain file name).
+using ReadMountId = std::optional<std::string> (*)(const std::string& host_path,
+                                                   const void* context);
+std::string DockerWritableLayer(const DockerContainerDetails& details, ReadMountId read_mount_id,
+                                const void* context);
 
 // One line of GET /events (type=container), e.g.
 // {"Type":"container","Action":"start","Actor":{"ID":"…","Attributes":{"name":"web",…}},

@@ -8,7 +8,9 @@
 //              p50/p99, and CPU per scrape (getrusage of the whole process)
 // The real Sampler over a synthetic cgroup tree is measured by
 // tests/bench/serve_bench.sh (collection included, RSS of the process).
-// Usage: serve_bench [sizes…]   (default 100 1000 5000)
+// Usage: serve_bench [--with-disk] [sizes…]   (default 100 1000 5000)
+//   --with-disk: every container also has a measured writable layer (the
+//   container_fs_usage/limit/inodes families), to compare with and without.
 #include <sys/resource.h>
 #include <time.h>
 
@@ -75,8 +77,24 @@ double CpuSeconds() {
 
 using berth::testing::PrebuiltSource;
 
+bool with_disk = false;
+
 void Run(size_t containers) {
   const auto snapshot = berth::testing::MakeSnapshot(containers);
+  if (with_disk) {
+    uint64_t seed = 0;
+    for (auto& c : snapshot->containers) {
+      berth::collector::FsUsage layer;
+      layer.device = "/dev/nvme0n1p2";
+      layer.usage_bytes = 52428800 + ++seed * 4099;
+      layer.allocated_bytes = layer.usage_bytes + 4096;
+      layer.inodes = 1000 + seed;
+      layer.fs_size_bytes = 270553174016;
+      layer.fs_inodes_free = 16000000 - seed;
+      layer.age_seconds = 12.25 + static_cast<double>(seed % 50);
+      c.writable_layer = layer;
+    }
+  }
   const FamilyOptions options;
   const int iterations = containers <= 100 ? 300 : containers <= 1000 ? 60 : 15;
 
@@ -143,7 +161,13 @@ void Run(size_t containers) {
 
 int main(int argc, char** argv) {
   std::vector<size_t> sizes;
-  for (int i = 1; i < argc; ++i) sizes.push_back(std::strtoul(argv[i], nullptr, 10));
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--with-disk") {
+      with_disk = true;
+      continue;
+    }
+    sizes.push_back(std::strtoul(argv[i], nullptr, 10));
+  }
   if (sizes.empty()) sizes = {100, 1000, 5000};
   for (size_t n : sizes) Run(n);
   return 0;

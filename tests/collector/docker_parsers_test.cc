@@ -207,6 +207,72 @@ TEST(ParseDockerContainerInspect, Table) {
   }
 }
 
+TEST(DockerWritableLayer, Table) {
+  struct Store {
+    std::string path, mount_id;
+  };
+  const std::string id(64, 'a');
+  const std::string resolv = "/var/lib/docker/containers/" + id + "/resolv.conf";
+  const std::string mount_path = "/var/lib/docker/image/vfs/layerdb/mounts/" + id + "/mount-id";
+  struct Case {
+    const char* name;
+    std::string body;
+    std::optional<std::string> mount_id;  // what the layer store holds
+    std::string want;
+  };
+  auto inspect = [&](const std::string& driver, const std::string& data) {
+    return R"({"Id":")" + id + R"(","ResolvConfPath":")" + resolv +
+           R"(","GraphDriver":{"Name":")" + driver + R"(","Data":)" + data + "}}";
+  };
+  const std::vector<Case> cases = {
+      {"overlay2 upper dir",
+       inspect("overlay2", R"({"LowerDir":"/l","MergedDir":"/m","UpperDir":"/var/lib/docker/overlay2/x/diff","WorkDir":"/w"})"),
+       std::nullopt, "/var/lib/docker/overlay2/x/diff"},
+      {"overlay2 without data", inspect("overlay2", "null"), std::nullopt, ""},
+      {"overlay2 relative upper dir", inspect("overlay2", R"({"UpperDir":"x/diff"})"),
+       std::nullopt, ""},
+      {"overlay2 upper dir with ..", inspect("overlay2", R"({"UpperDir":"/a/../etc"})"),
+       std::nullopt, ""},
+      {"vfs from the layer store", inspect("vfs", "null"), std::string("94f4\n"),
+       "/var/lib/docker/vfs/dir/94f4"},
+      {"vfs, store unreadable", inspect("vfs", "null"), std::nullopt, ""},
+      {"vfs, mount-id a path", inspect("vfs", "null"), std::string("../../etc"), ""},
+      {"vfs, mount-id empty", inspect("vfs", "null"), std::string("\n"), ""},
+      {"btrfs subvolume", inspect("btrfs", "null"), std::string("77"),
+       "/var/lib/docker/btrfs/subvolumes/77"},
+      {"devicemapper unknown", inspect("devicemapper", R"({"DeviceName":"x"})"),
+       std::string("77"), ""},
+      {"vfs, resolv.conf of another container",
+       R"({"Id":")" + id + R"(","ResolvConfPath":"/var/lib/docker/containers/b/resolv.conf",)"
+           R"("GraphDriver":{"Name":"vfs","Data":null}})",
+       std::string("77"), ""},
+      {"no graph driver (containerd image store)", R"({"Id":")" + id + R"("})",
+       std::string("77"), ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto details = ParseDockerContainerInspect(c.body);
+    ASSERT_TRUE(details.has_value());
+    struct Context {
+      const Case* c;
+      const std::string* want_path;
+    } context{&c, &mount_path};
+    const std::string got = DockerWritableLayer(
+        *details,
+        [](const std::string& path, const void* ctx) -> std::optional<std::string> {
+          const auto* context = static_cast<const Context*>(ctx);
+          const std::string want = *context->want_path;
+          // btrfs reads its own store
+          if (path != want && path.find("/image/btrfs/") == std::string::npos) {
+            return std::nullopt;
+          }
+          return context->c->mount_id;
+        },
+        &context);
+    EXPECT_EQ(got, c.want);
+  }
+}
+
 TEST(ParseDockerTimestamp, Table) {
   struct Case {
     const char* text;

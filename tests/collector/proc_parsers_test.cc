@@ -277,6 +277,82 @@ TEST(ParseCgroupMountsTest, Table) {
   }
 }
 
+// A container's own mount table (docker 20.10 on this host: vfs root, a
+// named volume, a read-only bind, --tmpfs, --shm-size), with escapes.
+constexpr std::string_view kMountinfoContainer =
+    "131 112 254:0 /tmp/d/data/vfs/dir/3f30 / rw,relatime master:2 - ext4 /dev/vda rw,discard\n"
+    "147 133 0:63 / /dev/shm rw,nosuid,nodev,noexec,relatime - tmpfs shm rw,size=65536k\n"
+    "148 131 254:0 /tmp/d/data/volumes/vol1/_data /data rw,relatime master:2 - ext4 /dev/vda "
+    "rw,discard\n"
+    "149 131 254:0 /tmp /hostt ro,relatime - ext4 /dev/vda rw,discard\n"
+    "170 131 0:64 / /my\\040tmp\\011dir\\134x rw,nosuid,nodev - tmpfs tmpfs rw,size=30720k\n"
+    "171 131 0:65 / /empty-super rw - fuse.sshfs user@host:/a\\040b\n";
+
+TEST(ParseMountInfoTest, Table) {
+  struct Case {
+    const char* name;
+    std::string_view text;
+    std::optional<std::vector<MountInfoEntry>> want;
+  } cases[] = {
+      {"container mounts with escapes and an empty super options field", kMountinfoContainer,
+       std::vector<MountInfoEntry>{
+           {131, 112, 254, 0, "/tmp/d/data/vfs/dir/3f30", "/", "rw,relatime", "ext4", "/dev/vda",
+            "rw,discard", false},
+           {147, 133, 0, 63, "/", "/dev/shm", "rw,nosuid,nodev,noexec,relatime", "tmpfs", "shm",
+            "rw,size=65536k", false},
+           {148, 131, 254, 0, "/tmp/d/data/volumes/vol1/_data", "/data", "rw,relatime", "ext4",
+            "/dev/vda", "rw,discard", false},
+           {149, 131, 254, 0, "/tmp", "/hostt", "ro,relatime", "ext4", "/dev/vda", "rw,discard",
+            true},
+           {170, 131, 0, 64, "/", "/my tmp\tdir\\x", "rw,nosuid,nodev", "tmpfs", "tmpfs",
+            "rw,size=30720k", false},
+           {171, 131, 0, 65, "/", "/empty-super", "rw", "fuse.sshfs", "user@host:/a b", "",
+            false}}},
+      {"blank lines skipped", "\n21 26 0:20 / /proc rw - proc proc rw\n\n",
+       std::vector<MountInfoEntry>{{21, 26, 0, 20, "/", "/proc", "rw", "proc", "proc", "rw", false}}},
+      {"escape cut short stays literal", "1 0 0:1 / /a\\04 rw - tmpfs t rw\n",
+       std::vector<MountInfoEntry>{{1, 0, 0, 1, "/", "/a\\04", "rw", "tmpfs", "t", "rw", false}}},
+      {"not octal stays literal", "1 0 0:1 / /a\\999 rw - tmpfs t rw\n",
+       std::vector<MountInfoEntry>{{1, 0, 0, 1, "/", "/a\\999", "rw", "tmpfs", "t", "rw", false}}},
+      {"ro only as a whole option", "1 0 0:1 / /a rw,errors=ro - ext4 /dev/x rw\n",
+       std::vector<MountInfoEntry>{
+           {1, 0, 0, 1, "/", "/a", "rw,errors=ro", "ext4", "/dev/x", "rw", false}}},
+      {"non-numeric mount id", "x 0 0:1 / /a rw - tmpfs t rw\n", std::nullopt},
+      {"device without colon", "1 0 01 / /a rw - tmpfs t rw\n", std::nullopt},
+      {"device minor too large", "1 0 0:4294967296 / /a rw - tmpfs t rw\n", std::nullopt},
+      {"no separator", "1 0 0:1 / /a rw tmpfs t rw\n", std::nullopt},
+      {"separator as field 6 is not one", "1 0 0:1 / - rw tmpfs t\n", std::nullopt},
+      {"missing source", "1 0 0:1 / /a rw - tmpfs\n", std::nullopt},
+      {"one good line and one malformed refuses all",
+       "1 0 0:1 / /a rw - tmpfs t rw\n2 1 0:2 /\n", std::nullopt},
+      {"binary junk", std::string_view("\x01\x02\xff\n", 4), std::nullopt},
+      {"empty", "", std::nullopt},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto got = ParseMountInfo(c.text);
+    ASSERT_EQ(got.has_value(), c.want.has_value());
+    if (!c.want) continue;
+    ASSERT_EQ(got->size(), c.want->size());
+    for (size_t i = 0; i < got->size(); ++i) {
+      const MountInfoEntry& g = (*got)[i];
+      const MountInfoEntry& w = (*c.want)[i];
+      SCOPED_TRACE(w.mount_point);
+      EXPECT_EQ(g.mount_id, w.mount_id);
+      EXPECT_EQ(g.parent_id, w.parent_id);
+      EXPECT_EQ(g.major, w.major);
+      EXPECT_EQ(g.minor, w.minor);
+      EXPECT_EQ(g.root, w.root);
+      EXPECT_EQ(g.mount_point, w.mount_point);
+      EXPECT_EQ(g.mount_options, w.mount_options);
+      EXPECT_EQ(g.fs_type, w.fs_type);
+      EXPECT_EQ(g.source, w.source);
+      EXPECT_EQ(g.super_options, w.super_options);
+      EXPECT_EQ(g.read_only, w.read_only);
+    }
+  }
+}
+
 TEST(ParseProcCgroupTest, Table) {
   struct Line {
     int id;

@@ -144,7 +144,7 @@ seeds = {
                    lits(f"{tc}/proc_parsers_test.cc", f"{tc}/process_list_test.cc",
                         f"{te}/self_metrics_test.cc")],
     "mountinfo": [files_under(fixture_dirs("proc"), lambda p: p.endswith("mountinfo")),
-                  lits(f"{tc}/cgroup_layout_test.cc")],
+                  lits(f"{tc}/cgroup_layout_test.cc", f"{tc}/proc_parsers_test.cc")],
     "namespaces": [ns_links(),
                    files_under(fixture_dirs("proc"), lambda p: p.endswith(("uid_map", "gid_map"))),
                    lits(f"{tc}/namespaces_test.cc")],

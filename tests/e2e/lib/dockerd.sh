@@ -14,6 +14,9 @@
 # BERTH_DOCKERD_ARGS (optional, set before the start): more dockerd flags,
 # split on spaces (e.g. "-D": a debug log in $BERTH_DOCKERD_DIR/dockerd.log
 # with one "Calling GET …" line per API request).
+# BERTH_DOCKERD_STORAGE_DRIVER (before the start) picks the storage driver:
+# vfs (default: works on any filesystem) or overlay2 (needs a filesystem
+# that can hold an overlay upper dir, e.g. ext4).
 # berth_busybox_rootfs DIR BUSYBOX builds the image's root filesystem (also
 # usable without dockerd, e.g. for `podman import`).
 # Each start gets its own directory and socket, so scripts can run side by side.
@@ -36,7 +39,7 @@ berth_dockerd_start() {
   # shellcheck disable=SC2086  # BERTH_DOCKERD_ARGS is split on purpose
   dockerd --data-root "$BERTH_DOCKERD_DIR/data" --exec-root "$BERTH_DOCKERD_DIR/exec" \
     --pidfile "$BERTH_DOCKERD_DIR/dockerd.pid" -H "unix://$BERTH_DOCKER_SOCKET" \
-    --storage-driver=vfs --iptables=false --ip6tables=false --bridge=none \
+    --storage-driver="${BERTH_DOCKERD_STORAGE_DRIVER:-vfs}" --iptables=false --ip6tables=false --bridge=none \
     --cgroup-parent "$BERTH_CGROUP_PARENT" ${BERTH_DOCKERD_ARGS:-} >"$BERTH_DOCKERD_DIR/dockerd.log" 2>&1 &
   BERTH_DOCKERD_PID=$!
   export DOCKER_HOST=unix://$BERTH_DOCKER_SOCKET BERTH_DOCKER_SOCKET BERTH_CGROUP_PARENT BERTH_DOCKERD_DIR
