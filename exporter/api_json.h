@@ -28,7 +28,8 @@
 //                  "memory_working_set_bytes", "memory_rss_bytes", "memory_cache_bytes",
 //                  "memory_swap_bytes", "memory_peak_bytes", "oom_kills",
 //                  "net_rx_bytes", "net_tx_bytes", "block_read_bytes", "block_write_bytes",
-//                  "pids", "threads"},
+//                  "pids", "threads"},           // net_*: null on a pod's containers but its
+//                                               // sandbox (collector::ReportsNetwork)
 //     "rates": {"cpu_percent", "memory_bytes", "memory_limit_bytes", "memory_percent",
 //               "net_rx_bytes_per_second", "net_tx_bytes_per_second",
 //               "block_read_bytes_per_second", "block_write_bytes_per_second",
