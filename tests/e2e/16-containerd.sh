@@ -24,8 +24,6 @@
 # Stops what it started, by pid. Prints its time (budget ~60 s).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=lib/dockerd.sh
-source "$HERE/lib/dockerd.sh"  # berth_busybox_rootfs
 # shellcheck source=lib/containerd.sh
 source "$HERE/lib/containerd.sh"
 # shellcheck source=lib/stop_pid.sh
@@ -163,9 +161,10 @@ print(f"ok: image/namespace/pod/container on each; {net}{{pod=\"web-0\"}}: {len(
 PY
 }
 # Names are asked for at the first sample; give the first scrapes a moment.
-for _ in $(seq 1 20); do
+for i in $(seq 1 20); do
   scrape
-  check_metrics all >/dev/null 2>&1 && break
+  check_metrics all >"$WORK/check.txt" 2>&1 && break
+  echo "  (scrape $i: $(tail -1 "$WORK/check.txt"))"
   sleep 0.5
 done
 check_metrics all || fail "/metrics"
@@ -194,7 +193,8 @@ if by_id.get(nerd, {}).get("name") != "web":
     sys.exit(f"nerdctl container name {by_id.get(nerd, {}).get('name')!r}")
 print("ok: JSON API: kubernetes and image on the pod's containers, net on the sandbox only, nerdctl name")
 PY
-"$BERTH_BIN" stats --no-stream --format '{{.Name}}|{{.NetIO}}' "${BERTH_FLAGS[@]}" >"$WORK/stats.txt" 2>"$WORK/stats.err" ||
+"$BERTH_BIN" stats --no-stream --format '{{.Name}}|{{.NetIO}}' "${BERTH_FLAGS[@]}" \
+  shop/web-0/POD shop/web-0/nginx web >"$WORK/stats.txt" 2>"$WORK/stats.err" ||
   { cat "$WORK/stats.err"; fail "berth stats"; }
 grep -q '^shop/web-0/POD|[0-9]' "$WORK/stats.txt" || { cat "$WORK/stats.txt"; fail "stats: sandbox row with NET I/O"; }
 grep -q '^shop/web-0/nginx|--$' "$WORK/stats.txt" || { cat "$WORK/stats.txt"; fail "stats: nginx row with NET I/O --"; }
@@ -206,9 +206,10 @@ echo "ok: berth stats: $(tr '\n' ' ' <"$WORK/stats.txt")"
 bctr -n default containers label "$NERD" nerdctl/name=web2 >/dev/null || fail "ctr containers label"
 bctr -n k8s.io containers label "$APP" "hostile=$(printf 'bad\xff\xfe')" >/dev/null || fail "ctr label (not UTF-8)"
 start=$(date +%s%N)
-for _ in $(seq 1 20); do
+for i in $(seq 1 20); do
   scrape
-  check_metrics all web2 >/dev/null 2>&1 && break
+  check_metrics all web2 >"$WORK/check.txt" 2>&1 && break
+  echo "  (scrape $i: $(tail -1 "$WORK/check.txt"))"
   sleep 0.3
 done
 check_metrics all web2 || fail "after the relabel"

@@ -13,7 +13,7 @@
 #                            daemon runs in .../containerd, containers go below it
 #   BERTH_CONTAINERD_IMAGE   a busybox image (PATH=/bin), in namespaces k8s.io and
 #                            default, made with `ctr images import` from a rootfs
-#                            tarball (berth_busybox_rootfs), never pulled
+#                            tarball (berth_busybox_rootfs's tree), never pulled
 #   BERTH_CONTAINERD_SNAPSHOTTER  overlayfs where the kernel has it, else native
 # bctr runs ctr against it. Stop removes every container and task in every
 # namespace, ends the daemon by its pid, unmounts what is left below its
@@ -74,11 +74,7 @@ EOF
   bctr version >/dev/null 2>&1 || { echo "containerd did not answer"; tail -20 "$BERTH_CONTAINERD_DIR/containerd.log"; return 1; }
 
   BERTH_CONTAINERD_IMAGE=docker.io/berth-e2e/busybox:latest
-  local rootfs=$BERTH_CONTAINERD_DIR/busybox-rootfs
-  berth_busybox_rootfs "$rootfs" "$busybox"
-  tar -C "$rootfs" -cf "$BERTH_CONTAINERD_DIR/layer.tar" .
-  berth_containerd_archive "$BERTH_CONTAINERD_DIR/layer.tar" "$BERTH_CONTAINERD_IMAGE" \
-    "$BERTH_CONTAINERD_DIR/image.tar"
+  berth_containerd_archive "$busybox" "$BERTH_CONTAINERD_IMAGE" "$BERTH_CONTAINERD_DIR/image.tar"
   local ns
   for ns in k8s.io default; do
     bctr -n "$ns" images import --snapshotter "$BERTH_CONTAINERD_SNAPSHOTTER" \
@@ -89,14 +85,32 @@ EOF
 
 bctr() { ctr -a "$BERTH_CONTAINERD_SOCKET" "$@"; }
 
-# berth_containerd_archive LAYER_TAR REF OUT: a docker-archive (what `docker
-# save` writes: manifest.json, the config, one layer) of a rootfs tarball,
-# for `ctr images import`.
+# berth_containerd_archive BUSYBOX REF OUT: a docker-archive (what `docker
+# save` writes: manifest.json, the config, one layer) for `ctr images import`,
+# whose layer is the rootfs tarball of berth_busybox_rootfs (busybox and its
+# applet links in /bin, passwd/group, empty /tmp /proc /sys /dev /etc /www),
+# written in one go rather than with a fork per applet link.
 berth_containerd_archive() {
-  python3 - "$@" <<'PY'
+  local applets
+  applets=$("$1" --list | tr '\n' ' ')
+  python3 - "$@" "$applets" <<'PY'
 import hashlib, io, json, sys, tarfile
-layer_path, ref, out = sys.argv[1:4]
-layer = open(layer_path, "rb").read()
+busybox, ref, out, applets = sys.argv[1:5]
+def entry(name, kind=tarfile.REGTYPE, data=b"", mode=0o644, target=""):
+    info = tarfile.TarInfo(name)
+    info.type, info.mode, info.linkname, info.size = kind, mode, target, len(data)
+    return info, io.BytesIO(data)
+layer_buf = io.BytesIO()
+with tarfile.open(fileobj=layer_buf, mode="w") as layer:
+    for d in ("bin", "tmp", "proc", "sys", "dev", "etc", "www"):
+        layer.addfile(*entry(d, tarfile.DIRTYPE, mode=0o1777 if d == "tmp" else 0o755))
+    layer.addfile(*entry("bin/busybox", data=open(busybox, "rb").read(), mode=0o755))
+    for applet in applets.split():
+        if applet != "busybox":
+            layer.addfile(*entry("bin/" + applet, tarfile.SYMTYPE, target="busybox", mode=0o777))
+    layer.addfile(*entry("etc/passwd", data=b"root:x:0:0:root:/root:/bin/sh\n"))
+    layer.addfile(*entry("etc/group", data=b"root:x:0:\n"))
+layer = layer_buf.getvalue()
 diff_id = "sha256:" + hashlib.sha256(layer).hexdigest()
 config = json.dumps({"architecture": "amd64", "os": "linux",
                      "config": {"Env": ["PATH=/bin"], "Cmd": ["/bin/sh"]},
@@ -107,9 +121,7 @@ manifest = json.dumps([{"Config": config_name, "RepoTags": [repo_tag],
                         "Layers": ["layer/layer.tar"]}]).encode()
 with tarfile.open(out, "w") as archive:
     for name, data in ((config_name, config), ("layer/layer.tar", layer), ("manifest.json", manifest)):
-        info = tarfile.TarInfo(name)
-        info.size = len(data)
-        archive.addfile(info, io.BytesIO(data))
+        archive.addfile(*entry(name, data=data))
 PY
 }
 
