@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "collector/runtimes/containerd/containerd_metadata.h"
 #include "collector/runtimes/crio_metadata.h"
 #include "collector/runtimes/docker_metadata.h"
 #include "collector/runtimes/kubelet_metadata.h"
@@ -76,6 +77,11 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* options) {
                   "CRI-O socket for names and Kubernetes labels; asked only when CRI-O "
                   "containers exist")
       ->capture_default_str();
+  cmd->add_option("--containerd.socket", options->containerd_socket,
+                  "containerd gRPC socket for names, images, labels and Kubernetes identity "
+                  "(every namespace but Docker's moby); asked only when containerd's "
+                  "containers exist")
+      ->capture_default_str();
   AddTimeoutOption(cmd, "--docker.timeout", &options->docker_timeout_ms,
                    "Docker Engine API: bound on the requests of one sample (the list and "
                    "inspects, those events asked for included, share it); past it the "
@@ -85,6 +91,11 @@ void AddCommonOptions(CLI::App* cmd, CommonOptions* options) {
                    "Podman libpod API: bound on the container list of one sample");
   AddTimeoutOption(cmd, "--crio.timeout", &options->crio_timeout_ms,
                    "CRI-O API: bound on the lookups of one sample");
+  AddTimeoutOption(cmd, "--containerd.timeout", &options->containerd_timeout_ms,
+                   "containerd gRPC API: bound on the requests of one sample (lists after "
+                   "start or a reconnect of its event stream, lookups events asked for); past "
+                   "it the containers keep their last names and the socket is retried with "
+                   "backoff");
   cmd->add_flag("--all-cgroups", options->all_cgroups,
                 "Report every cgroup (like systemd-cgtop), not only containers");
 }
@@ -105,6 +116,12 @@ std::unique_ptr<collector::Sampler> MakeSampler(const CommonOptions& options,
   sampler_options.pressure = read_pressure;
   sampler_options.disk_usage = disk_usage;
   auto sampler = std::make_unique<collector::Sampler>(sampler_options);
+  if (!options.containerd_socket.empty()) {
+    collector::ContainerdOptions containerd;
+    containerd.socket_path = options.containerd_socket;
+    containerd.total_timeout = Millis(options.containerd_timeout_ms);
+    sampler->AddMetadataProvider(collector::MakeContainerdMetadata(containerd));
+  }
   if (!options.docker_socket.empty()) {
     collector::DockerOptions docker;
     docker.socket_path = options.docker_socket;

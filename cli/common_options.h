@@ -17,16 +17,18 @@ struct CommonOptions {
   std::string docker_socket = "/var/run/docker.sock";
   std::string podman_socket = "/run/podman/podman.sock";
   std::string crio_socket = "/var/run/crio/crio.sock";
+  std::string containerd_socket = "/run/containerd/containerd.sock";
   // Bound on the runtime API calls of one sample (--docker.timeout …), in ms.
   double docker_timeout_ms = 1000;
   double podman_timeout_ms = 1000;
   double crio_timeout_ms = 1000;
+  double containerd_timeout_ms = 1000;
   bool all_cgroups = false;
 };
 
 // Registers --path.rootfs, --docker.socket, --podman.socket, --crio.socket,
-// --docker.timeout, --podman.timeout, --crio.timeout and --all-cgroups on
-// `cmd`. Timeouts take a unit: "1s", "500ms" (10 ms to 60 s).
+// --containerd.socket, --docker.timeout, --podman.timeout, --crio.timeout,
+// --containerd.timeout and --all-cgroups on `cmd`. Timeouts take a unit: "1s", "500ms" (10 ms to 60 s).
 void AddCommonOptions(CLI::App* cmd, CommonOptions* options);
 
 // A duration flag with a unit ("1s", "250ms", "1m"), stored in
@@ -39,8 +41,10 @@ void AddDurationOption(CLI::App* cmd, const std::string& name, double* ms,
 CLI::Validator FiniteRange(double min, double max);
 
 // A Sampler over options.rootfs with the metadata providers attached, in this
-// order (an earlier provider's name wins): Docker, Podman, CRI-O, the
-// kubelet's log layout, nerdctl's name store. An empty socket path turns that
+// order (an earlier provider's name wins): containerd (first: it claims the
+// bare-id cgroups containerd knows outside Docker's namespace before Docker's
+// provider looks), Docker, Podman, CRI-O, the kubelet's log layout, nerdctl's
+// name store (names from files when containerd's socket does not answer). An empty socket path turns that
 // provider off.
 // Fails (returns nullptr and sets `error`) when the rootfs has no readable
 // cgroup hierarchy.

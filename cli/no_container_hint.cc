@@ -59,6 +59,7 @@ std::string DescribeNoContainers(const CommonOptions& options, const collector::
       {"docker", &options.docker_socket},
       {"podman", &options.podman_socket},
       {"crio", &options.crio_socket},
+      {"containerd", &options.containerd_socket},
   };
   for (const auto& [runtime, path] : sockets) {
     if (!path->empty()) probes.push_back({runtime, *path, ProbeUnixSocket(*path)});

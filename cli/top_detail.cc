@@ -228,12 +228,16 @@ std::vector<ScreenLine> DetailLines(const DetailInput& in, size_t width) {
   }
 
   out.Section("NETWORK");
+  const bool pod_member = c.network_mode == collector::NetworkMode::kOwn &&
+                          !collector::ReportsNetwork(c);
   if (c.network_mode == collector::NetworkMode::kHost) {
     out.Add("shares the host's network namespace");
+  } else if (pod_member) {
+    out.Add("shares its pod's network namespace: counted on the pod's sandbox (POD)");
   } else if (c.net_interfaces.empty()) {
     out.Add(kAbsent);
   }
-  if (c.network_mode != collector::NetworkMode::kHost) {
+  if (c.network_mode != collector::NetworkMode::kHost && !pod_member) {
     for (const collector::NetInterfaceStats& n : c.net_interfaces) {
       out.Add(PadRight(n.name, 12) + "rx " + PadRight(HumanSize(n.rx_bytes), 9) + "tx " +
               PadRight(HumanSize(n.tx_bytes), 9) + "errors " + std::to_string(n.rx_errors) +

@@ -7,7 +7,7 @@ namespace {
 
 template <typename Field>
 std::optional<uint64_t> SumInterfaces(const ContainerStats& c, Field field) {
-  if (c.network_mode != NetworkMode::kOwn) return std::nullopt;
+  if (!ReportsNetwork(c)) return std::nullopt;
   uint64_t sum = 0;
   for (const auto& iface : c.net_interfaces) {
     if (iface.name != "lo") sum = SaturatingAdd(sum, iface.*field);
@@ -26,6 +26,13 @@ std::optional<uint64_t> SumDevices(const ContainerStats& c, Field field) {
 }
 
 }  // namespace
+
+bool ReportsNetwork(const ContainerStats& c) {
+  if (c.network_mode != NetworkMode::kOwn) return false;
+  const ContainerIdentity& id = c.identity;
+  const bool in_pod = !id.pod_uid.empty() || !id.k8s_pod.empty();
+  return !in_pod || id.is_sandbox;
+}
 
 uint64_t SaturatingAdd(uint64_t a, uint64_t b) {
   uint64_t sum = 0;

@@ -12,7 +12,8 @@
 //                    memory.stat's (total_)swap
 //   CPU limit      = cpu.max quota / period, in cores
 //   NET / BLOCK    = Σ over interfaces except lo / over devices, saturating
-//                    at 2^64−1 instead of wrapping
+//                    at 2^64−1 instead of wrapping; a pod's network only on
+//                    its sandbox (ReportsNetwork)
 //   root uid       = the host uid of uid 0 in the container's user namespace
 //                    (uid_map); 0 with the host's identity map, 100000 for a
 //                    remapped or rootless one
@@ -47,7 +48,17 @@ std::optional<uint64_t> SwapBytes(const MemoryStats& memory);
 // Absent without a quota, with "max", or without a positive period.
 std::optional<double> CpuLimitCores(const CpuLimits& limits);
 
-// Σ rx/tx bytes over interfaces except lo (absent unless NetworkMode::kOwn).
+// Whether the container's network figures are its own to report: only with
+// NetworkMode::kOwn, and in a Kubernetes pod (a pod uid from the cgroup path
+// or a pod name from the runtime's labels) only on the pod's sandbox. All
+// containers of a pod share the sandbox's network namespace, so its traffic
+// is reported once, on the sandbox (container="POD"), as cAdvisor does, and
+// `sum by (pod)` counts it once. A pod member no provider has identified as
+// the sandbox reports none (which one it is is unknown: absent, never
+// doubled). Every output follows it: /metrics, the JSON API, stats and top.
+bool ReportsNetwork(const ContainerStats& c);
+
+// Σ rx/tx bytes over interfaces except lo (absent unless ReportsNetwork).
 std::optional<uint64_t> NetRxBytes(const ContainerStats& c);
 std::optional<uint64_t> NetTxBytes(const ContainerStats& c);
 // Σ read/write bytes over block devices (absent when no device is listed and

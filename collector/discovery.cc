@@ -104,7 +104,9 @@ std::optional<ContainerRef> ClassifyName(std::string_view name, bool under_kubep
     return std::nullopt;
   } else if (ConsumePrefix(stem, "libpod-")) {
     ref.runtime = Runtime::kPodman;
-  } else if (ConsumePrefix(stem, "cri-containerd-")) {
+  } else if (ConsumePrefix(stem, "cri-containerd-") || ConsumePrefix(stem, "nerdctl-")) {
+    // CRI's and nerdctl's systemd scopes (nerdctl's cgroupfs layout,
+    // /<namespace>/<id>, is a bare id: the containerd provider claims it).
     ref.runtime = Runtime::kContainerd;
   } else if (ConsumePrefix(stem, "crio-")) {
     ref.runtime = Runtime::kCrio;

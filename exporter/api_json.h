@@ -37,7 +37,8 @@
 //                  "memory_working_set_bytes", "memory_rss_bytes", "memory_cache_bytes",
 //                  "memory_swap_bytes", "memory_peak_bytes", "oom_kills",
 //                  "net_rx_bytes", "net_tx_bytes", "block_read_bytes", "block_write_bytes",
-//                  "pids", "threads"},
+//                  "pids", "threads"},           // net_*: null on a pod's containers but its
+//                                               // sandbox (collector::ReportsNetwork)
 //     "writable_layer": {"device", "usage_bytes", "allocated_bytes", "inodes",
 //                        "fs_size_bytes", "fs_inodes_free", "fs_inodes_total",
 //                        "age_seconds", "walk_seconds", "partial"} | null,

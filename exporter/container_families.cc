@@ -50,7 +50,7 @@ void EmitPerDevice(const ContainerStats& c, SampleSink& sink, Field field) {
 
 template <typename Field>
 void EmitPerInterface(const ContainerStats& c, SampleSink& sink, Field field) {
-  if (c.network_mode != collector::NetworkMode::kOwn) return;
+  if (!collector::ReportsNetwork(c)) return;  // a pod's network: on its sandbox only
   for (const auto& interface : c.net_interfaces) {
     if (interface.name == "lo") continue;
     sink.Add({{"interface", interface.name}}, interface.*field);

@@ -78,7 +78,9 @@ std::optional<KubeletMetadata::Resolved> KubeletMetadata::Resolve(
 int KubeletMetadata::Annotate(std::vector<ContainerIdentity*>& identities) {
   std::vector<ContainerIdentity*> pods;
   for (ContainerIdentity* identity : identities) {
-    if (!identity->pod_uid.empty()) pods.push_back(identity);
+    // A runtime's API (containerd's or CRI-O's labels) already said who it
+    // is: its word stands (a log link not yet written is no sandbox).
+    if (!identity->pod_uid.empty() && identity->k8s_container.empty()) pods.push_back(identity);
   }
   std::unordered_set<std::string> present;
   for (ContainerIdentity* identity : pods) present.insert(identity->id);

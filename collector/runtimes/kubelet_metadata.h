@@ -3,7 +3,8 @@
 //   /var/log/containers/<pod>_<namespace>_<container>-<id>.log  -> by container id
 //   /var/log/pods/<namespace>_<pod>_<uid>/                       -> by pod uid
 // It annotates identities whose cgroup path carries a pod uid (set by
-// discovery, with the QoS class): k8s_namespace, k8s_pod, k8s_container
+// discovery, with the QoS class) and that no runtime API provider (containerd,
+// CRI-O: they run first) has resolved already: k8s_namespace, k8s_pod, k8s_container
 // (the kubelet's `namespace`, `pod`, `container` labels) and, when no other
 // provider named it, name = "<namespace>/<pod>/<container>".
 //

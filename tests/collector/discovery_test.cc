@@ -82,6 +82,12 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"k8s_pod_slice_is_not_a_container",
              "/kubepods.slice/kubepods-pod" + pod_us + ".slice", std::nullopt},
         Case{"k8s_qos_slice", "/kubepods.slice/kubepods-burstable.slice", std::nullopt},
+        // nerdctl: systemd scope; its cgroupfs /<namespace>/<id> is a bare id
+        // (Docker's look; the containerd provider claims what containerd knows).
+        Case{"nerdctl_systemd", "/system.slice/nerdctl-" + id + ".scope",
+             Ref(Runtime::kContainerd, id)},
+        Case{"nerdctl_cgroupfs", "/default/" + id, Ref(Runtime::kDocker, id)},
+        Case{"nerdctl_scope_bad_id", "/system.slice/nerdctl-xyz.scope", std::nullopt},
         // CRI-O.
         Case{"crio_systemd",
              "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" + pod_us +

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "collector/derived.h"
 #include "exporter/container_families.h"
 #include "tests/exporter/snapshot_builder.h"
 
@@ -83,6 +84,32 @@ TEST_F(OneContainerTest, NetworkSkipsLoopbackAndHostNetworking) {
   EXPECT_EQ(own.find("interface=\"lo\""), std::string::npos);
   c().network_mode = collector::NetworkMode::kHost;
   EXPECT_EQ(Render(*snapshot_).find("container_network_"), std::string::npos);
+}
+
+// cAdvisor's rule: a pod's network once, on its sandbox; its other
+// containers (same network namespace) export none, so sum by (pod) is right.
+TEST_F(OneContainerTest, PodNetworkOnlyOnTheSandbox) {
+  c().identity.pod_uid = "0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+  c().identity.k8s_pod = "web-0";
+  c().identity.k8s_container = "nginx";
+  EXPECT_EQ(Render(*snapshot_).find("container_network_"), std::string::npos);
+  EXPECT_FALSE(collector::NetRxBytes(c()));
+  c().identity.k8s_container = "POD";
+  c().identity.is_sandbox = true;
+  EXPECT_NE(Render(*snapshot_).find("container_network_receive_bytes_total{"), std::string::npos);
+  EXPECT_TRUE(collector::NetRxBytes(c()));
+  // A pod member nobody identified (no socket, no kubelet logs): unknown
+  // which is the sandbox, so none rather than the pod counted per container.
+  c().identity.is_sandbox = false;
+  c().identity.k8s_pod.clear();
+  c().identity.k8s_container.clear();
+  EXPECT_EQ(Render(*snapshot_).find("container_network_"), std::string::npos);
+  // A pod name from a runtime's labels counts as a pod member too.
+  c().identity.pod_uid.clear();
+  c().identity.k8s_pod = "web-0";
+  EXPECT_FALSE(collector::ReportsNetwork(c()));
+  c().identity.k8s_pod.clear();
+  EXPECT_TRUE(collector::ReportsNetwork(c()));
 }
 
 TEST_F(OneContainerTest, AbsentFiguresEmitNoSampleAndNoFamily) {

@@ -136,6 +136,35 @@ def history_records():
                 yield raw
             except (OSError, subprocess.CalledProcessError):
                 pass
+def containerd_replies():
+    """containerd gRPC replies in protobuf wire format (field numbers of
+    containerd's .proto files), each after "<namespace>\\0"."""
+    def varint(n):
+        out = b""
+        while True:
+            b, n = n & 0x7F, n >> 7
+            out += bytes([b | (0x80 if n else 0)])
+            if not n:
+                return out
+    def ld(field, data):
+        return varint(field << 3 | 2) + varint(len(data)) + data
+    def label(k, v, field=2):  # a map<string, string> entry
+        return ld(field, ld(1, k) + ld(2, v))
+    cri = (label(b"io.kubernetes.pod.name", b"web-0") + label(b"io.kubernetes.pod.namespace", b"shop")
+           + label(b"io.cri-containerd.kind", b"sandbox"))
+    created = ld(8, varint(1 << 3) + varint(1700000000) + varint(2 << 3) + varint(5))
+    sandbox = ld(1, b"a" * 64) + cri + ld(3, b"registry.k8s.io/pause:3.9") + ld(6, b"overlayfs") + ld(7, b"a" * 64) + created
+    nerd = ld(1, b"b" * 64) + label(b"nerdctl/name", b"web") + ld(3, b"busybox") + ld(5, ld(1, b"spec") + ld(2, b"{}"))
+    yield b"k8s.io\0" + ld(1, sandbox) + ld(1, nerd)
+    yield b"default\0" + ld(1, ld(1, b"c" * 64) + label(b"bad", b"\xff\xfe"))
+    yield b"default\0" + ld(1, nerd)  # a Get reply has the same shape
+    yield b"\0" + ld(1, ld(1, b"default")) + ld(1, ld(1, b"k8s.io"))  # namespaces
+    def envelope(ns, topic, type_url, payload):
+        return b"\0" + ld(2, ns) + ld(3, topic) + ld(4, ld(1, type_url) + ld(2, payload))
+    yield envelope(b"k8s.io", b"/containers/create", b"containerd.events.ContainerCreate", ld(1, b"a" * 64) + ld(2, b"img"))
+    yield envelope(b"default", b"/containers/update", b"containerd.events.ContainerUpdate",
+                   ld(1, b"b" * 64) + ld(2, b"img") + label(b"nerdctl/name", b"web2", 3))
+    yield envelope(b"default", b"/containers/delete", b"containerd.events.ContainerDelete", ld(1, b"b" * 64))
 
 seeds = {
     "cgroup_files": [files_under(fixture_dirs("sys/fs/cgroup")),
@@ -157,6 +186,7 @@ seeds = {
                                             f"{tc}/kubelet_log_names_test.cc")],
     "nerdctl_names": [lits(f"{tc}/nerdctl_metadata_test.cc"),
                       [b"default\0web\0" + b"ab" * 32 + b"\n", b"shop\0api\0" + b"0" * 64]],
+    "containerd_replies": [containerd_replies()],
     "web_config": [lits(f"{te}/web_config_test.cc")],
     "listen_address": [lits(f"{te}/listen_address_test.cc")],
     "basic_auth": [lits(f"{te}/basic_auth_test.cc")],
