@@ -94,7 +94,13 @@ int RunStats(const StatsOptions& options) {
   while (!g_stop) {
     if (!SleepUnlessStopped(options.interval_seconds)) break;
     collector::SnapshotPtr cur = sampler->Collect();
-    std::string frame = formatter->Render(prev.get(), *cur, options.all, options.containers);
+    std::string render_error;
+    std::string frame =
+        formatter->Render(prev.get(), *cur, options.all, options.containers, &render_error);
+    if (!render_error.empty()) {
+      if (redraw) std::fputs("\033[?25h", stdout), std::fflush(stdout);
+      Fail(render_error);
+    }
     // Nothing to show: say why (the runtimes' sockets, the cgroups seen). A
     // redrawn screen carries the line under the table, refreshed every 10 s;
     // otherwise it goes to stderr once, so stdout stays what docker prints.
