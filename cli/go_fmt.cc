@@ -803,7 +803,7 @@ void JsonString(std::string& out, std::string_view s) {
     size_t len;
     char32_t r = DecodeRune(s, &len);
     if (r == static_cast<char32_t>(-1)) {
-      out += "\\ufffd";
+      out += "\xEF\xBF\xBD";  // U+FFFD itself, berth's rule for every JSON string
     } else if (r == 0x2028 || r == 0x2029) {
       out += r == 0x2028 ? "\\u2028" : "\\u2029";
     } else {

@@ -30,7 +30,8 @@ std::string GoQuote(std::string_view s);
 
 // encoding/json's Marshal without HTML escaping (docker's `json`): strings
 // escaped as Go does (\" \\ \b \f \n \r \t, \u00XX for other controls,
-// \u2028 \u2029, ill-formed bytes as \ufffd), numbers, true/false, null,
+// \u2028 \u2029; ill-formed parts as U+FFFD itself, berth's rule for JSON
+// where Go writes \ufffd), numbers, true/false, null,
 // ["a","b"], a row as an object of its fields in sorted key order. False
 // (and `error` set to Go's message) for NaN and infinities.
 bool GoJson(const TemplateValue& v, std::string* out, std::string* error);

@@ -306,7 +306,7 @@ TemplateValue FnUrlquery(Args& a) {
 // docker's json: encoding/json without HTML escaping; a field as read.
 TemplateValue FnJson(Args& a) {
   TemplateValue v = a[0];
-  if (v.raw) v.s = collector::ValidUtf8(*v.raw);
+  if (v.raw) v.s = *v.raw;  // as read (GoJson makes it valid)
   std::string out, error;
   if (!GoJson(v, &out, &error)) Fail(error);
   CheckSize(out.size());
