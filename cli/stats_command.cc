@@ -94,7 +94,13 @@ int RunStats(const StatsOptions& options) {
   while (!g_stop) {
     if (!SleepUnlessStopped(options.interval_seconds)) break;
     collector::SnapshotPtr cur = sampler->Collect();
-    std::string frame = formatter->Render(prev.get(), *cur, options.all, options.containers);
+    std::string render_error;
+    std::string frame =
+        formatter->Render(prev.get(), *cur, options.all, options.containers, &render_error);
+    if (!render_error.empty()) {
+      if (redraw) std::fputs("\033[?25h", stdout), std::fflush(stdout);
+      Fail(render_error);
+    }
     // Nothing to show: say why (the runtimes' sockets, the cgroups seen). A
     // redrawn screen carries the line under the table, refreshed every 10 s;
     // otherwise it goes to stderr once, so stdout stays what docker prints.
@@ -150,7 +156,11 @@ void AddStatsCommand(CLI::App& app) {
   cmd->add_option("--format", options->format,
                   "Format output: 'table' (default), 'table TEMPLATE', 'json' (docker's "
                   "fields), 'json-raw' (raw numbers, /api/v1/containers schema), or a "
-                  "Go template such as '{{.Name}}\\t{{.CPUPerc}}'");
+                  "Go template as docker's, e.g. '{{.Name | upper}}\\t{{printf \"%-8s\" "
+                  ".CPUPerc}}'. Fields: .ID .Name .Container .CPUPerc .MemUsage .MemPerc "
+                  ".NetIO .BlockIO .PIDs; functions: Go's (and or not eq ne lt le gt ge len "
+                  "index slice print printf println html js urlquery) and docker's (json split "
+                  "join title lower upper pad truncate); if/range/with, variables, {{- -}}");
   cmd->add_option("--interval", options->interval_seconds, "Seconds between samples")
       ->check(FiniteRange(0.1, 3600.0))
       ->capture_default_str();

@@ -24,8 +24,12 @@ class StatsOutput {
 
   // One frame: rows for `cur` (rates against `prev`), restricted to
   // `containers` (names/ids) when not empty; stopped ones too when `all`.
+  // A template's execution error (docker's text, e.g. "template: :1:2:
+  // executing \"\" at <index .Name 9>: error calling index: ...") leaves the
+  // frame empty and goes to `error` (when null, it is returned instead).
   std::string Render(const collector::Snapshot* prev, const collector::Snapshot& cur, bool all,
-                     const std::vector<std::string>& containers) const;
+                     const std::vector<std::string>& containers,
+                     std::string* error = nullptr) const;
 
  private:
   StatsOutput(GoTemplate tmpl, bool raw_json, bool no_trunc)

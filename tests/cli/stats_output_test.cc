@@ -196,7 +196,8 @@ TEST(GoTemplateTest, ParsesWhatDockerAcceptsAndRejectsTheRest) {
       {"{{.Nope}}", "can't evaluate field Nope"},
       {"{{json .Nope}}", "can't evaluate field Nope"},
       {"{{.Name", "unclosed action"},
-      {"{{range .}}", "unsupported action"},
+      {"{{foo .Name}}", "function \"foo\" not defined"},
+      {"{{range .}}{{end}}", nullptr},  // an error when it runs, as in docker
   };
   for (const auto& c : cases) {
     std::string error;

@@ -1,8 +1,11 @@
-// Fuzz target: the --format Go template subset (cli/go_template.h) with
-// docker stats' fields: Parse, and Execute on what parses. The input is
+// Fuzz target: the --format Go template language (cli/go_template.h: the
+// whole text/template grammar, fmt verbs, docker's functions, table
+// headers, the tabwriter) with docker stats' fields: Parse, and on what
+// parses Execute, the header line and RenderTemplateRows. The input is
 // split at NULs: the template, then raw bytes for each field's value (names
 // from cgroups and runtimes may be any bytes). Properties: a rejected
-// template always says why; every output is valid UTF-8; a plain field
+// template or a failed execution always says why; every output is valid
+// UTF-8 and within the 1 MiB bound; a plain field
 // shows no control character of its value; `{{json .}}` parses back to the
 // values made valid (collector/utf8_text.h); the UTF-8 sanitizer keeps
 // valid text unchanged and is idempotent.
@@ -50,7 +53,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!tmpl) {
     if (error.empty()) std::abort();
   } else {
-    Check(collector::IsValidUtf8(tmpl->Execute(fields)));
+    const MapRow row(fields, "*container.statsContext");
+    const MapRow header(DockerStatsHeaders(), "formatter.SubHeaderContext");
+    std::string out;
+    error.clear();
+    if (!tmpl->Execute(row, &out, &error)) Check(!error.empty());
+    Check(collector::IsValidUtf8(out) && out.size() <= (1u << 20));
+    const std::string head = tmpl->ExecuteHeader(header);
+    Check(collector::IsValidUtf8(head) && head.size() <= (1u << 20));
+    std::string table;
+    if (RenderTemplateRows(*tmpl, header, {&row, &row}, &table, &error)) {
+      Check(collector::IsValidUtf8(table));
+    }
   }
 
   // Raw values through a plain field and through {{json .}}.

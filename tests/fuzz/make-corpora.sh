@@ -191,7 +191,9 @@ seeds = {
     "listen_address": [lits(f"{te}/listen_address_test.cc")],
     "basic_auth": [lits(f"{te}/basic_auth_test.cc")],
     "http_request": [lits(f"{te}/http_request_test.cc", f"{te}/http_server_test.cc")],
-    "go_template": [lits(f"{tl}/stats_output_test.cc")],
+    "go_template": [lits(f"{tl}/stats_output_test.cc", f"{tl}/go_template_test.cc",
+                         f"{tl}/docker_templates/single_cases.inc",
+                         f"{tl}/docker_templates/table_cases.inc")],
     "utf8_text": [lits(f"{tc}/utf8_text_test.cc"), cgroup_paths()],
     "history_frames": [history_records()],
 }
