@@ -49,6 +49,12 @@ struct NamespaceInfo {
   // sorted; one list shared by all of them (a group of 5,000 is copied once,
   // not 5,000 times). Null otherwise.
   std::shared_ptr<const std::vector<std::string>> members;
+  // By value: the same members in two lists are equal.
+  friend bool operator==(const NamespaceInfo& a, const NamespaceInfo& b) {
+    if (a.inode != b.inode || a.sharing != b.sharing) return false;
+    if (!a.members || !b.members) return a.members == b.members;
+    return *a.members == *b.members;
+  }
 };
 
 // One line of /proc/<pid>/uid_map or gid_map: ids [inside, inside + count)
@@ -79,6 +85,7 @@ struct ContainerNamespaces {
     }
     return false;
   }
+  friend bool operator==(const ContainerNamespaces&, const ContainerNamespaces&) = default;
 };
 
 }  // namespace berth::collector

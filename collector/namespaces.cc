@@ -78,7 +78,9 @@ std::optional<uint64_t> ParseNamespaceLink(NamespaceKind kind, std::string_view 
 std::optional<std::vector<IdMapRange>> ParseIdMap(std::string_view text) {
   std::vector<IdMapRange> out;
   std::string_view line;
-  constexpr uint64_t kIdSpace = uint64_t{1} << 32;
+  // Ids 0..2^32-2: 2^32-1 is (uid_t)-1, never mapped ("0 0 4294967295" is
+  // the whole space).
+  constexpr uint64_t kIdSpace = (uint64_t{1} << 32) - 1;
   while (parse::NextLine(&text, &line)) {
     if (parse::IsBlank(line)) {
       if (text.empty()) break;  // the kernel ends with one '\n'; nothing blank in between

@@ -95,9 +95,11 @@ TEST_F(SocketDir, DescribeTriesOnlyConfiguredSocketsAndCountsFixtureCgroups) {
   options.docker_socket = Bind("docker.sock", true);
   options.podman_socket = dir_ + "/none.sock";
   options.crio_socket = "";  // turned off: not tried
+  options.containerd_socket = dir_ + "/containerd.sock";
   const std::string line = DescribeNoContainers(options, collector::RootFs(dir_));
   EXPECT_EQ(line, "no containers found; docker: " + options.docker_socket +
                       ": accepts connections; podman: " + options.podman_socket +
+                      ": no such file; containerd: " + options.containerd_socket +
                       ": no such file; 0 cgroups seen (--all-cgroups shows every cgroup)");
 }
 

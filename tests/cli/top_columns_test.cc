@@ -53,6 +53,9 @@ std::vector<TopRow> FullRows() {
     c.cpu.nr_periods = 100 + step * 10;
     c.cpu.nr_throttled = 10 + step * 5;
     c.network_mode = collector::NetworkMode::kOwn;
+    c.namespaces.pid = 4242;
+    c.namespaces[collector::NamespaceKind::kPid] = {.inode = 4026531836,
+                                                    .sharing = collector::NamespaceSharing::kHost};
     c.net_interfaces = {{.name = "eth0", .rx_bytes = 1000 + step * 4000ull,
                          .tx_bytes = 1000 + step * 2000ull}};
     c.block_io_known = true;

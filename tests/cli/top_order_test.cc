@@ -49,8 +49,8 @@ TEST(TopOrderTest, EveryColumnHasADistinctKeyAndFlag) {
 
 TEST(TopOrderTest, NextColumnWraps) {
   EXPECT_EQ(NextColumn(Column::kName, +1), Column::kId);
-  EXPECT_EQ(NextColumn(Column::kName, -1), Column::kUptime);
-  EXPECT_EQ(NextColumn(Column::kUptime, +1), Column::kName);
+  EXPECT_EQ(NextColumn(Column::kName, -1), Column::kNamespaces);
+  EXPECT_EQ(NextColumn(Column::kNamespaces, +1), Column::kName);
 }
 
 TEST(TopOrderTest, SortByCpuAbsentLastBothWays) {

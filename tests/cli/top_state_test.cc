@@ -34,7 +34,7 @@ TEST(TopStateTest, SortKeysSelectAndInvert) {
   EXPECT_EQ(s.sort, Column::kId);
   HandleKey(s, '<', rows, 10);
   HandleKey(s, '<', rows, 10);
-  EXPECT_EQ(s.sort, Column::kUptime);
+  EXPECT_EQ(s.sort, Column::kNamespaces);  // wraps to the last column
 }
 
 TEST(TopStateTest, FilterEditing) {

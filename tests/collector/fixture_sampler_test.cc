@@ -115,7 +115,18 @@ TEST_P(GoldenTest, SecondCollectionRereadsTheSameFigures) {
   Sampler sampler(options);
   SnapshotPtr first = sampler.Collect();
   SnapshotPtr second = sampler.Collect();
-  EXPECT_EQ(testing::DumpSnapshot(*first), testing::DumpSnapshot(*second));
+  // Error counts are per collection, and the namespace reads (with their
+  // errors) happen once per process list, so only the figures must agree.
+  const auto without_errors = [](const Snapshot& s) {
+    std::string out;
+    std::istringstream in(testing::DumpSnapshot(s));
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("errors.", 0) != 0) out += line + "\n";
+    }
+    return out;
+  };
+  EXPECT_EQ(without_errors(*first), without_errors(*second));
+  for (const auto& [source, count] : second->errors) EXPECT_LE(count, first->errors.at(source));
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, GoldenTest,
@@ -391,11 +402,16 @@ TEST(FixtureSamplerTest, BrokenTreeLeavesFieldsAbsentAndCountsErrors) {
   EXPECT_EQ(e.network_mode, NetworkMode::kUnknown);
   EXPECT_FALSE(s->host.mem_total_bytes.has_value());
   // memory.stat, memory.current, cpu.stat, io.stat, cpu.max, cpu.pressure;
-  // net/dev and meminfo. Missing files are not errors.
+  // net/dev and meminfo, and (first collection only) the namespace reads of
+  // pid 4400: a garbage pid link, an ipc link naming a net namespace, a
+  // two-field uid_map. Missing files are not errors.
   EXPECT_EQ(s->errors.at("cgroup"), 6u);
-  EXPECT_EQ(s->errors.at("proc"), 2u);
+  EXPECT_EQ(s->errors.at("proc"), 5u);
   SnapshotPtr again = sampler.Collect();
-  EXPECT_EQ(again->errors, s->errors);  // per collection
+  // Per collection: the namespaces are read again only when the process list
+  // changes, so their three errors are not counted again.
+  EXPECT_EQ(again->errors.at("cgroup"), 6u);
+  EXPECT_EQ(again->errors.at("proc"), 2u);
   EXPECT_EQ(sampler.error_totals().at("cgroup"), 12u);
 }
 

@@ -78,8 +78,10 @@ TEST(ParseIdMapTest, KernelShapes) {
               ElementsAre(IdMapRange{0, 1000, 1}, IdMapRange{1, 100000, 65536}));
   EXPECT_THAT(*ParseIdMap(""), IsEmpty());  // nothing written yet
   EXPECT_THAT(*ParseIdMap("0 0 1"), ElementsAre(IdMapRange{0, 0, 1}));  // no final newline
-  EXPECT_THAT(*ParseIdMap("4294967295 4294967295 1\n"),
-              ElementsAre(IdMapRange{4294967295u, 4294967295u, 1}));
+  // The last id a map can hold: 4294967295 is (uid_t)-1, which the kernel
+  // refuses (first + count must not wrap a u32).
+  EXPECT_THAT(*ParseIdMap("4294967294 4294967294 1\n"),
+              ElementsAre(IdMapRange{4294967294u, 4294967294u, 1}));
 }
 
 TEST(ParseIdMapTest, MalformedIsAbsent) {
@@ -87,6 +89,7 @@ TEST(ParseIdMapTest, MalformedIsAbsent) {
       "0 0\n",                     // two fields
       "0 0 1 7\n",                 // four
       "0 0 0\n",                   // empty range
+      "4294967295 0 1\n",          // (uid_t)-1 inside
       "1 0 4294967295\n",          // past 2^32 inside
       "0 1 4294967295\n",          // past 2^32 outside
       "0 0 4294967296\n",          // not a uint32

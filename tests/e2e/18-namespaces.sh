@@ -60,7 +60,13 @@ for n in $NAMES; do
   done
   echo "$n uid_map $(tr -s ' ' <"/proc/$pid/uid_map" | sed 's/^ //')"
 done >"$WORK/kernel.txt"
-for k in net pid ipc uts mnt user cgroup time; do printf 'host %s %s\n' "$k" "$(readlink "/proc/1/ns/$k")"; done >>"$WORK/kernel.txt"
+# The host's links are init's; where init's cannot be read (EACCES even for
+# root in some sandboxes) berth takes its own, and so does this script (it
+# runs in the host's namespaces, as berth does here).
+for k in net pid ipc uts mnt user cgroup time; do
+  link=$(readlink "/proc/1/ns/$k" 2>/dev/null) || link=$(readlink "/proc/self/ns/$k")
+  printf 'host %s %s\n' "$k" "$link"
+done >>"$WORK/kernel.txt"
 
 "$BERTH_BIN" stats --no-stream --format json-raw --docker.socket "$BERTH_DOCKER_SOCKET" \
   >"$WORK/berth.json" 2>"$WORK/berth.err" || { cat "$WORK/berth.err"; fail "berth stats json-raw"; }
@@ -157,7 +163,7 @@ if command -v tmux >/dev/null; then
     frame=$(tmux -S "$TMUX_SOCK" capture-pane -p)
     echo "$frame" | grep -q '^ *hostpid ' && echo "$frame" | grep -q 'sidecar' && break
   done
-  marker() { echo "$frame" | grep -E "^ *$1 " | grep -oE '(H:[a-z,]+)?( ?C:[a-z,]+)?( ?U)? *$' | sed 's/ *$//'; }
+  marker() { echo "$frame" | grep -E "^ *$1 " | grep -oE '(H:[a-z,]+)?( ?C:[a-z,]+)?( ?U)? *$' | sed 's/^ *//; s/ *$//'; }
   [ "$(marker hostpid)" = "H:pid" ] || fail "top: hostpid's marker '$(marker hostpid)'"
   [ "$(marker hostipc)" = "H:ipc" ] || fail "top: hostipc's marker '$(marker hostipc)'"
   [ "$(marker hostnet)" = "H:net" ] || fail "top: hostnet's marker '$(marker hostnet)'"
