@@ -46,10 +46,10 @@ LISTENER_PID=$!
 for _ in $(seq 1 50); do [ -S "$WORK/podman.sock" ] && break; sleep 0.1; done
 [ -S "$WORK/podman.sock" ] || fail "test socket not bound"
 
-FLAGS=(--path.rootfs "$ROOT" --docker.socket "$WORK/none/docker.sock" --podman.socket "$WORK/podman.sock" --crio.socket '')
+FLAGS=(--path.rootfs "$ROOT" --docker.socket "$WORK/none/docker.sock" --podman.socket "$WORK/podman.sock" --crio.socket '' --containerd.socket "$WORK/none/containerd.sock")
 cgroups=$("$BERTH_BIN" stats --no-stream --interval 0.1 --all-cgroups --format '{{.ID}}' "${FLAGS[@]}" 2>/dev/null | wc -l)
 [ "$cgroups" -gt 1 ] || fail "--all-cgroups lists $cgroups cgroups in the fixture"
-want="no containers found; docker: $WORK/none/docker.sock: no such file; podman: $WORK/podman.sock: connection refused; $cgroups cgroups seen (--all-cgroups shows every cgroup)"
+want="no containers found; docker: $WORK/none/docker.sock: no such file; podman: $WORK/podman.sock: connection refused; containerd: $WORK/none/containerd.sock: no such file; $cgroups cgroups seen (--all-cgroups shows every cgroup)"
 
 # 1. One-shot table.
 "$BERTH_BIN" stats --no-stream --interval 0.1 "${FLAGS[@]}" >"$WORK/out" 2>"$WORK/err"
