@@ -100,7 +100,15 @@ for r in json.load(open(values))['data']['result']:
 print(f'{len(want)} series on the page, {len(got)} pushed; {len(missing)} missing, {len(extra)} extra, {bad} values differ')
 sys.exit(1 if missing or extra or bad else 0)
 PY
-[ "$(query 'up{job="berth"}' | jq -r '.data.result[0].value[1]')" = 1 ] || fail "the scrape endpoint is not up alongside remote_write"
+# Prometheus scrapes a new target first within its discovery tick (5 s) plus
+# the interval: wait up to 15 s for the first `up`.
+up=
+for _ in $(seq 1 75); do
+  up=$(query 'up{job="berth"}' | jq -r '.data.result[0].value[1] // empty')
+  [ -n "$up" ] && break
+  sleep 0.2
+done
+[ "$up" = 1 ] || fail "the scrape endpoint is not up alongside remote_write (up=${up:-none})"
 echo "ok: pushed series equal /metrics (+host), scraping works alongside"
 
 # Outage: Prometheus stopped.
