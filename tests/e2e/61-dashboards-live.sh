@@ -109,7 +109,12 @@ if [ ! -e /var/log/pods ] && [ ! -e /var/log/containers ] && [ ! -e /sys/fs/cgro
    [ ! -e /sys/fs/cgroup/kubepods ]; then
   uid=0b8e2a9c-5d4f-4e3a-9b1c-7f6e5d4c3b2a
   FAKE_K8S_CGROUPS=1
-  if docker run -d --name k8s_api_shop --cgroup-parent "/kubepods/besteffort/pod$uid" --network berth-dash \
+  # The pod's sandbox first (a pause container: no log entry), holding the
+  # pod's network namespace, which the api container joins: the pod's traffic
+  # is counted once, on the sandbox, as on a real node.
+  if docker run -d --name k8s_POD_shop --cgroup-parent "/kubepods/besteffort/pod$uid" --network berth-dash \
+       "$img" sleep 86400 >/dev/null &&
+     docker run -d --name k8s_api_shop --cgroup-parent "/kubepods/besteffort/pod$uid" --network container:k8s_POD_shop \
        --memory 32m --cpus 0.5 "$img" sh -c 'while true; do ping -c 1 peer >/dev/null 2>&1; dd if=/dev/zero of=/tmp/f bs=64k count=16 conv=fsync 2>/dev/null; sleep 0.5; done' >"$tmp/k8s.id"; then
     cid=$(cat "$tmp/k8s.id")
     FAKE_K8S_LOGS=1
