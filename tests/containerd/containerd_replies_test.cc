@@ -98,8 +98,8 @@ TEST(DecodeListContainersReplyTest, LaterMapEntryWins) {
 }
 
 TEST(DecodeRepliesTest, NotProtobufIsRefused) {
-  for (const std::string bytes :
-       {std::string("\xff\xff\xff", 3), std::string("\x0a\x05ab", 4), std::string("\x08", 1),
+  for (const std::string& bytes :
+       {std::string("\xff\xff\xff", 3), std::string("\x0a\x05" "ab", 4), std::string("\x08", 1),
         std::string("\x0a\x03\x12\x01", 4), std::string("{\"containers\":[]}")}) {
     EXPECT_FALSE(DecodeListContainersReply("default", bytes)) << testing::PrintToString(bytes);
     EXPECT_FALSE(DecodeEventEnvelope(bytes)) << testing::PrintToString(bytes);
