@@ -70,6 +70,7 @@ std::optional<uint64_t> ParseNamespaceLink(NamespaceKind kind, std::string_view 
   text.remove_prefix(name.size());
   if (text.substr(0, 2) != ":[" || text.back() != ']') return std::nullopt;
   text = text.substr(2, text.size() - 3);
+  if (text.size() > 1 && text[0] == '0') return std::nullopt;  // the kernel writes no leading zero
   uint64_t inode = 0;
   if (!parse::ToU64(text, &inode) || inode == 0) return std::nullopt;
   return inode;
